@@ -1,0 +1,104 @@
+/**
+ * The infra manifest: every setting that the deployed stack (`infra/*.ts`, read by SST) and the
+ * offline runtime (`packages/local`) must agree on. Both read this file, so they cannot drift.
+ *
+ * Plain data only: no `sst` globals, no Node APIs, so it typechecks and imports anywhere.
+ */
+
+/** Names are the SST component names; SST derives the physical names from app + stage. */
+export const manifest = {
+  table: {
+    name: "Users",
+    /** Single-table design: users, username claims and likes share one table. */
+    fields: { pk: "string", sk: "string", gsi1pk: "string", gsi1sk: "string" },
+    primaryIndex: { hashKey: "pk", rangeKey: "sk" },
+    globalIndexes: {
+      /** Lists users newest first without a Scan. */
+      byCreatedAt: { hashKey: "gsi1pk", rangeKey: "gsi1sk" },
+    },
+  },
+
+  bucket: {
+    name: "Avatars",
+    uploadPrefix: "uploads/",
+    thumbnailPrefix: "thumbnails/",
+    /** Browsers POST the presigned form straight to the bucket. */
+    cors: { allowMethods: ["POST", "GET"], allowOrigins: ["*"], allowHeaders: ["*"], maxAge: 3600 },
+  },
+
+  queue: {
+    name: "Likes",
+    /** AWS guidance: at least 6x the subscriber's timeout, so a slow batch is not redelivered mid-run. */
+    visibilityTimeoutSeconds: 180,
+    dlq: { name: "LikesDlq", maxReceiveCount: 5, retentionSeconds: 14 * 24 * 60 * 60 },
+    batch: { size: 10, windowSeconds: 1, partialResponses: true },
+  },
+
+  notifications: {
+    uploads: {
+      events: ["s3:ObjectCreated:*"],
+      filterPrefix: "uploads/",
+      /** Lambda's async invoke retries a failed event twice. */
+      retryAttempts: 2,
+    },
+  },
+
+  functions: {
+    api: {
+      /** Not "Api": SST component names must be unique, and the API Gateway (`api.name`) is "Api". */
+      name: "ApiHandler",
+      handler: "packages/functions/src/api/handler.handler",
+      timeoutSeconds: 10,
+      memoryMb: 512,
+    },
+    likes: {
+      name: "LikesSubscriber",
+      handler: "packages/functions/src/likes/handler.handler",
+      timeoutSeconds: 30,
+      memoryMb: 256,
+    },
+    uploads: {
+      name: "UploadsSubscriber",
+      handler: "packages/functions/src/uploads/handler.handler",
+      timeoutSeconds: 30,
+      memoryMb: 1536,
+    },
+  },
+
+  runtime: { nodejs: "nodejs22.x", architecture: "arm64" },
+
+  api: {
+    name: "Api",
+    /** API Gateway HTTP API hard limits, enforced offline too. */
+    maxRequestBytes: 10 * 1024 * 1024,
+    integrationTimeoutSeconds: 30,
+    throttling: { burstLimit: 200, rateLimit: 100 },
+    cors: {
+      allowOrigins: ["*"],
+      allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+      allowHeaders: ["authorization", "content-type", "if-match"],
+      exposeHeaders: ["location", "x-request-id", "etag"],
+      maxAge: 3600,
+    },
+    /** Routes that API Gateway serves without the JWT authorizer. Everything else goes through it. */
+    publicRoutes: ["GET /health", "GET /openapi.json", "GET /docs", "GET /docs/{proxy+}"],
+  },
+
+  auth: {
+    /** OAuth scopes the issuer grants; the API checks them per route. */
+    scopes: ["users:read", "users:write", "likes:write"],
+    /** Resource-server identifier: scopes appear in tokens as `${resourceServer}/${scope}` on Cognito. */
+    resourceServer: "users-api",
+    /** API Gateway accepts only RSA-signed tokens; offline checks the same list. */
+    algorithms: ["RS256"],
+    /** The offline issuer's audience (the deployed one is the Cognito app client id). */
+    localAudience: "users-api-local",
+    /**
+     * Environment variable through which the API function learns the resource-server identifier
+     * its issuer prefixes scopes with (`users-api/users:read` on Cognito). Unset: bare scopes.
+     */
+    resourceServerEnv: "AUTH_RESOURCE_SERVER",
+  },
+} as const;
+
+export type Manifest = typeof manifest;

@@ -1,0 +1,31 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { methodNotAllowed } from "hono/method-not-allowed";
+import type { UserUseCases } from "@users/core/users";
+import type { ApiEnv } from "./env";
+import { notFoundRoute, onError, problem } from "./problem";
+import { requestLog } from "./request-log";
+import { healthRoutes } from "./routes/health";
+import { userRoutes } from "./routes/users";
+import { requireScopes } from "./scopes";
+
+/** Everything the routes need, built once per Lambda by the composition root (`handler.ts`). */
+export interface ApiDependencies {
+  users: UserUseCases;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export function createApp(deps: ApiDependencies) {
+  const app = new Hono<ApiEnv>();
+  app.use(requestLog);
+  app.use(methodNotAllowed({ app, onMethodNotAllowed: (c, methods) => problem(c, 405, `${c.req.method} is not allowed here; use ${methods.join(", ")}`, { headers: { allow: methods.join(", ") } }) }));
+  app.use(requireScopes);
+  app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problem(c, 413, "the request body is larger than 1 MiB") }));
+  app.onError(onError);
+  app.notFound(notFoundRoute);
+  return app.route("/", healthRoutes()).route("/", userRoutes(deps.users));
+}
+
+/** The API's type, for `hc<AppType>` in `@users/client`. */
+export type AppType = ReturnType<typeof createApp>;
