@@ -7,6 +7,9 @@
 
 /** Names are the SST component names; SST derives the physical names from app + stage. */
 export const manifest = {
+  /** The SST app name: physical names are `<app>-<stage>-<Name>`, deployed and offline alike. */
+  app: { name: "users" },
+
   table: {
     name: "Users",
     /** Single-table design: users, username claims and likes share one table. */
@@ -93,11 +96,6 @@ export const manifest = {
     algorithms: ["RS256"],
     /** The offline issuer's audience (the deployed one is the Cognito app client id). */
     localAudience: "users-api-local",
-    /**
-     * Environment variable through which the API function learns the resource-server identifier
-     * its issuer prefixes scopes with (`users-api/users:read` on Cognito). Unset: bare scopes.
-     */
-    resourceServerEnv: "AUTH_RESOURCE_SERVER",
   },
 } as const;
 

@@ -3,6 +3,11 @@ import type { AppType } from "@users/functions/api";
 import { ApiError, readProblem } from "./errors";
 
 export { ApiError, type Problem } from "./errors";
+export { clientCredentialsToken, TokenRequestError, type GetToken, type ClientCredentialsOptions } from "./client-credentials";
+export { isApiError } from "./is-api-error";
+export { listAllUsers, type ListAllUsersOptions, type User } from "./list-all-users";
+export { uploadAvatar, type AvatarContentType, type AvatarUploadGrant, type UploadAvatarOptions } from "./avatar-upload";
+export { retryingFetch, type RetryOptions } from "./retry-fetch";
 export type { AppType };
 
 export interface ClientOptions {

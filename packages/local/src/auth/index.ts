@@ -1,0 +1,12 @@
+export { createLocalAuthorizer } from "./authorizer";
+export type { Authorize, AuthorizeRequest, AuthorizeResult, LocalAuthorizerOptions } from "./authorizer";
+export type { AuthorizerClaims } from "./claims";
+export { startIssuer } from "./issuer-server";
+export type { IssuerOptions, LocalIssuer } from "./issuer-server";
+export { createIssuerKey, loadOrCreateIssuerKey } from "./issuer-key";
+export type { IssuerKey } from "./issuer-key";
+export { loadOrCreateIssuerClient } from "./issuer-client";
+export type { IssuerClient } from "./issuer-client";
+export { allScopes, createTokenSigner, LOCAL_CLIENT_ID } from "./token-signer";
+export type { SignToken, SignTokenOptions } from "./token-signer";
+export { DEFAULT_ISSUER_PORT, defaultDataDir, issuerPortFromEnv, issuerUrl } from "./defaults";

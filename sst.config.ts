@@ -1,0 +1,34 @@
+/// <reference path="./.sst/platform/config.d.ts" />
+
+/**
+ * AWS infrastructure for the users API. Resources live in infra/*.ts and take every setting the
+ * offline runtime shares from infra/manifest.ts. Deployment knobs (region, issuer, domain, alarm
+ * topic) are environment variables: see docs/DEPLOY.md.
+ */
+export default $config({
+  async app(input) {
+    const { manifest } = await import("./infra/manifest");
+    return {
+      name: manifest.app.name,
+      // The CLI refuses to run if it is not this version (same as every package.json).
+      version: "4.17.1",
+      home: "aws",
+      providers: { aws: { region: process.env.AWS_REGION ?? "us-east-1" } },
+      removal: input?.stage === "prod" ? "retain" : "remove",
+      protect: ["prod"].includes(input?.stage),
+    };
+  },
+  async run() {
+    await import("./infra/storage");
+    const { auth } = await import("./infra/auth");
+    await import("./infra/likes");
+    await import("./infra/uploads");
+    const { api } = await import("./infra/api");
+
+    return {
+      api: api.url,
+      issuer: auth.issuer,
+      ...(auth.clientId && { clientId: auth.clientId, userPoolId: auth.userPoolId, tokenUrl: auth.tokenUrl }),
+    };
+  },
+});
