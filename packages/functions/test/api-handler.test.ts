@@ -28,10 +28,14 @@ beforeAll(async () => {
   // What SST's links and the SDK's endpoint chain provide on AWS and offline alike.
   process.env.SST_RESOURCE_App = JSON.stringify({ name: "users", stage: "test" });
   process.env.SST_RESOURCE_Users = JSON.stringify({ name: table.tableName, type: "sst.aws.Dynamo" });
+  process.env.SST_RESOURCE_Avatars = JSON.stringify({ name: inject("bucketName"), type: "sst.aws.Bucket" });
+  process.env.SST_RESOURCE_Likes = JSON.stringify({ url: inject("queueUrl"), type: "sst.aws.Queue" });
   process.env.AWS_ENDPOINT_URL_DYNAMODB = inject("dynamoEndpoint");
+  process.env.AWS_ENDPOINT_URL_S3 = inject("s3Endpoint");
+  process.env.AWS_ENDPOINT_URL_SQS = inject("sqsEndpoint");
   process.env.AWS_REGION = "us-east-1";
-  process.env.AWS_ACCESS_KEY_ID = "local";
-  process.env.AWS_SECRET_ACCESS_KEY = "local";
+  process.env.AWS_ACCESS_KEY_ID = "S3RVER";
+  process.env.AWS_SECRET_ACCESS_KEY = "S3RVER";
   ({ handler } = (await import("../src/api/handler")) as unknown as { handler: Handler });
 });
 

@@ -114,10 +114,10 @@ describe("errors are problem+json", () => {
 
   it("500 hides internals and keeps the request id", async () => {
     // The one place a fake stands in: a use case that fails in a way no real adapter does on cue.
-    const failing = new Proxy({} as Parameters<typeof createApp>[0]["users"], {
+    const failing = new Proxy({} as never, {
       get: () => () => Promise.reject(new Error("ResourceNotFoundException: table users-secret-name at arn:aws:dynamodb")),
     });
-    const response = await createApp({ users: failing }).request("/users/01ARZ3NDEKTSV4RRFFQ69G5FAV", {}, authorizedEnv());
+    const response = await createApp({ users: failing, likes: failing, avatars: failing }).request("/users/01ARZ3NDEKTSV4RRFFQ69G5FAV", {}, authorizedEnv());
     const body = await expectProblem(response, 500);
     expect(JSON.stringify(body)).not.toMatch(/ResourceNotFound|secret|arn:|at /);
   });

@@ -8,11 +8,13 @@ export interface UserUseCasesOptions {
   store: UserStore;
   /** Injected so tests can pin time. */
   now?: () => Date;
+  /** Cleans up what the user owns outside the table (avatar objects) once the user is deleted. */
+  onRemoved?: (user: User) => Promise<void>;
 }
 
 export type UserUseCases = ReturnType<typeof createUserUseCases>;
 
-export function createUserUseCases({ store, now = () => new Date() }: UserUseCasesOptions) {
+export function createUserUseCases({ store, now = () => new Date(), onRemoved }: UserUseCasesOptions) {
   const newId = monotonicFactory();
 
   const get = async (id: string): Promise<User> => {
@@ -49,7 +51,10 @@ export function createUserUseCases({ store, now = () => new Date() }: UserUseCas
     },
 
     async remove(id: string): Promise<User> {
-      return store.remove(id);
+      const user = await store.remove(id);
+      // After the user is gone, so that an upload finishing meanwhile finds no user and cleans up too.
+      await onRemoved?.(user);
+      return user;
     },
   };
 }

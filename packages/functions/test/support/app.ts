@@ -1,8 +1,12 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import { readFileSync } from "node:fs";
 import { createClient } from "@users/client";
-import { createDynamoUserStore, createUserUseCases } from "@users/core/users";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { inject } from "vitest";
+import { s3ClientConfig } from "@users/core/avatars";
 import { createApp } from "../../src/api/app";
+import { composeApi } from "../../src/api/compose";
 import { createTestTable } from "../../../core/test/support/table";
 
 const fixture = JSON.parse(
@@ -22,10 +26,21 @@ export function authorizedEnv(sub = "tester", scopes: string[] | null = allScope
   return { event };
 }
 
-/** The app over a fresh DynamoDB Local table, and typed clients that call it in-process. */
+/** The run's offline runtime speaks S3RVER's key to every emulator (alphanumeric, so DynamoDB Local takes it too). */
+const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
+
+/**
+ * The app composed exactly as the Lambda composes it, over a fresh DynamoDB Local table and the
+ * run's S3 and SQS emulators, with typed clients that call it in-process.
+ */
 export async function createTestApp() {
   const table = await createTestTable("api");
-  const app = createApp({ users: createUserUseCases({ store: createDynamoUserStore({ client: table.documents, tableName: table.tableName }) }) });
+  const clients = {
+    documents: table.documents,
+    s3: new S3Client({ ...s3ClientConfig({ customEndpoint: inject("s3Endpoint") }), endpoint: inject("s3Endpoint"), region: "us-east-1", credentials }),
+    sqs: new SQSClient({ endpoint: inject("sqsEndpoint"), region: "us-east-1", credentials }),
+  };
+  const app = createApp(composeApi(clients, { tableName: table.tableName, bucketName: inject("bucketName"), likesQueueUrl: inject("queueUrl") }));
   const clientWith = (env: object | undefined) =>
     createClient({ baseUrl: "http://api.test", fetch: ((input: RequestInfo | URL, init?: RequestInit) => app.request(input, init, env)) as typeof fetch });
   return { app, table, client: clientWith(authorizedEnv()), clientWith };

@@ -1,0 +1,74 @@
+import { fork, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { repoRoot } from "../bundle";
+import { leftoversMentioning } from "./leftovers";
+import { exited, stopGroup } from "./processes";
+import type { RuntimeReady } from "./runtime-worker";
+
+export interface RunningRuntime {
+  ready: RuntimeReady;
+  child: ChildProcess;
+  rss(): Promise<number | undefined>;
+  stop(): Promise<{ leftovers: string[] }>;
+}
+
+/**
+ * Starts the offline runtime in a process of its own (./runtime-worker.ts) and resolves once it
+ * serves, with its URLs and a token. `stop()` asks it to stop, forces it after 10 s, and kills
+ * whatever of it is left (its JVM included), naming it.
+ */
+export async function startRuntime(): Promise<RunningRuntime> {
+  const child = fork(fileURLToPath(new URL("./runtime-worker.ts", import.meta.url)), [], {
+    cwd: repoRoot,
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, NO_COLOR: "1" },
+    stdio: ["ignore", "ignore", "pipe", "ipc"],
+    detached: true,
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-3000)));
+  const stopChild = async () => {
+    if (child.connected) child.send("stop");
+    const gone = await Promise.race([exited(child).then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 10_000))]);
+    if (!gone) await stopGroup(child, 3000);
+  };
+  const ready = await new Promise<RuntimeReady>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the runtime was not ready within 120 s: ${stderr.trim().slice(-800)}`)), 120_000);
+    child.on("message", (message: { ready?: RuntimeReady; error?: string }) => {
+      if (message.ready) {
+        clearTimeout(timer);
+        resolve(message.ready);
+      } else if (message.error) {
+        clearTimeout(timer);
+        reject(new Error(`the runtime did not start: ${message.error.slice(0, 800)}`));
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the runtime exited (${code}) while starting: ${stderr.trim().slice(-800)}`));
+    });
+  }).catch(async (error: unknown) => {
+    await stopChild();
+    throw error;
+  });
+  const dynamoPort = new URL(ready.dynamoEndpoint).port;
+  return {
+    ready,
+    child,
+    rss: () =>
+      new Promise((resolve) => {
+        const onMessage = (message: { rss?: number }) => {
+          if (message.rss === undefined) return;
+          child.off("message", onMessage);
+          resolve(message.rss);
+        };
+        child.on("message", onMessage);
+        child.send("rss");
+        setTimeout(() => resolve(undefined), 5000);
+      }),
+    stop: async () => {
+      await stopChild();
+      return { leftovers: await leftoversMentioning([dynamoPort]) };
+    },
+  };
+}

@@ -1,0 +1,8 @@
+export * from "./schema";
+export { likeKey } from "./keys";
+export type { LikePublisher } from "./publisher";
+export { createSqsLikePublisher, type SqsLikePublisherOptions } from "./sqs-publisher";
+export type { LikeOutcome, LikeStore, NewLike } from "./store";
+export { createDynamoLikeStore, MAX_LIKES_PER_TRANSACTION, type DynamoLikeStoreOptions } from "./dynamo-store";
+export { createLikeCounter, type LikeCounter } from "./counter";
+export { createLikeUseCases, type LikeUseCases } from "./use-cases";

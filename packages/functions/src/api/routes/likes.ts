@@ -1,0 +1,16 @@
+import { Hono } from "hono";
+import * as z from "zod";
+import type { LikeUseCases } from "@users/core/likes";
+import { UserId } from "@users/core/users";
+import type { ApiEnv } from "../env";
+import { validate } from "../validate";
+
+const IdParam = z.object({ id: UserId });
+
+/** Accepted at once, counted later by the queue subscriber. The liker is the token's subject, never the body. */
+export const likeRoutes = (likes: LikeUseCases) =>
+  new Hono<ApiEnv>().post("/users/:id/likes", validate("param", IdParam), async (c) => {
+    // `requireScopes` has set the principal on every route it guards, this one included.
+    await likes.like(c.req.valid("param").id, c.get("principal")!.sub);
+    return c.json({ status: "accepted" as const }, 202);
+  });

@@ -1,0 +1,79 @@
+/**
+ * `npm run dev`: the whole system offline, until Ctrl-C.
+ *
+ *   npm run dev                   data kept in .data/ between runs
+ *   npm run dev -- --in-memory    nothing on disk
+ *   npm run dev -- --reset        empty the table and bucket first
+ */
+import { parseArgs } from "node:util";
+import { createConsoleLogger } from "./log";
+import { banner } from "./runtime/banner";
+import { start } from "./runtime/start";
+import type { Runtime } from "./runtime/start";
+
+const usage = `Usage: npm run dev -- [--in-memory] [--reset] [--data-dir <dir>] [--allow-remote]
+
+  --in-memory     keep nothing on disk
+  --reset         empty the table and the bucket kept in the data folder before starting
+  --data-dir      where data is kept (default .data/ at the repo root)
+  --allow-remote  accept DYNAMODB_ENDPOINT / S3_ENDPOINT / SQS_ENDPOINT that are not on loopback
+
+Ports: PORT (API, 3000), ISSUER_PORT (3001), DYNAMODB_PORT (8000), S3_PORT (4569), SQS_PORT (9324).
+See docs/OFFLINE.md.`;
+
+const { values: flags } = parseArgs({
+  options: {
+    "in-memory": { type: "boolean", default: false },
+    reset: { type: "boolean", default: false },
+    "data-dir": { type: "string" },
+    "allow-remote": { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+
+if (flags.help) {
+  console.log(usage);
+  process.exit(0);
+}
+
+const log = createConsoleLogger();
+let runtime: Runtime | undefined;
+let stopping = false;
+
+/** Ctrl-C stops everything within 2 s; a second Ctrl-C (or a stuck stop) exits at once. */
+function shutdown(signal: string): void {
+  if (stopping || !runtime) {
+    // Exiting runs the exit hooks that kill DynamoDB Local's JVM; s3rver's child follows its IPC channel.
+    process.exit(130);
+  }
+  stopping = true;
+  log.info(`${signal}: stopping`);
+  setTimeout(() => {
+    log.warn("still stopping after 2 s: exiting anyway");
+    process.exit(1);
+  }, 1800).unref();
+  runtime.stop().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      log.error(String(error));
+      process.exit(1);
+    },
+  );
+}
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => shutdown(signal));
+
+try {
+  runtime = await start({
+    inMemory: flags["in-memory"],
+    reset: flags.reset,
+    ...(flags["data-dir"] ? { dataDir: flags["data-dir"] } : {}),
+    ...(flags["allow-remote"] ? { allowRemote: true } : {}),
+    watch: true,
+    logger: log,
+  });
+  // From the process's start, so the figure includes loading the runtime itself.
+  console.log(banner(runtime, process.uptime() * 1000));
+} catch (error) {
+  log.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}

@@ -1,0 +1,181 @@
+import { createServer } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Context } from "aws-lambda";
+import { manifest } from "../../../../infra/manifest";
+import type { Authorize } from "../auth";
+import type { HttpApiEvent, JwtAuthorizerInput } from "../events/api-gateway";
+import { ids } from "../events/ids";
+import { createContextData, lambdaContext } from "../lambda/context";
+import { resourceNames } from "../names";
+import type { FunctionIdentity } from "../lambda/context";
+import { isPreflight, preflightHeaders, responseCorsHeaders } from "./cors";
+import type { CorsConfig } from "./cors";
+import { eventFromRequest, requestHeaders } from "./request-event";
+import type { RequestHeaders } from "./request-event";
+import { gatewayResponse, responseFromResult } from "./response";
+import type { HttpResponse } from "./response";
+import { matchRoute } from "./routes";
+
+export type { Authorize } from "../auth";
+export type { HttpApiEvent } from "../events/api-gateway";
+
+export type ApiHandler = (event: HttpApiEvent, context: Context) => Promise<unknown>;
+
+export interface HttpFrontOptions {
+  /** 0 picks a free port. */
+  port: number;
+  /** The Lambda handler, or a function that invokes it (the runtime passes its function host). */
+  handler: ApiHandler;
+  /**
+   * The JWT authorizer, called for every route outside `publicRoutes`. Without one, every route is
+   * served without an authorizer: only for tests of the front itself.
+   */
+  authorize?: Authorize;
+  /** Defaults: the manifest's (`manifest.api`, `manifest.functions.api`). */
+  publicRoutes?: readonly string[];
+  cors?: CorsConfig;
+  maxRequestBytes?: number;
+  integrationTimeoutMs?: number;
+  function?: FunctionIdentity;
+}
+
+export interface HttpFront {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * API Gateway's HTTP API in front of one Lambda handler: each request becomes a payload-2.0 event,
+ * the handler's result becomes the response, and the gateway's own rules apply first — CORS
+ * preflights, the request size limit (413), the JWT authorizer on non-public routes (401, the handler
+ * never runs) and the integration timeout (503).
+ */
+export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFront> {
+  const publicRoutes = options.publicRoutes ?? manifest.api.publicRoutes;
+  const cors = options.cors ?? manifest.api.cors;
+  const maxRequestBytes = options.maxRequestBytes ?? manifest.api.maxRequestBytes;
+  const integrationTimeoutMs = options.integrationTimeoutMs ?? manifest.api.integrationTimeoutSeconds * 1000;
+  const fn = options.function ?? {
+    physicalName: resourceNames().functions.api,
+    memoryMb: manifest.functions.api.memoryMb,
+    timeoutSeconds: manifest.functions.api.timeoutSeconds,
+  };
+
+  async function respond(request: IncomingMessage, requestId: string): Promise<HttpResponse> {
+    const method = request.method ?? "GET";
+    const headers = requestHeaders(request);
+    const origin = headers.headers.origin;
+    if (isPreflight(method, headers.headers)) {
+      return { statusCode: 204, headers: Object.entries(preflightHeaders(cors, origin ?? "")), body: Buffer.alloc(0) };
+    }
+    const result = await invoke(request, headers, requestId);
+    // API Gateway replaces whatever CORS headers the function set with its own.
+    return {
+      ...result,
+      headers: [...result.headers.filter(([name]) => !name.startsWith("access-control-")), ...Object.entries(responseCorsHeaders(cors, origin))],
+    };
+  }
+
+  async function invoke(request: IncomingMessage, headers: RequestHeaders, requestId: string): Promise<HttpResponse> {
+    const method = request.method ?? "GET";
+    const declaredLength = Number(headers.headers["content-length"] ?? 0);
+    if (declaredLength > maxRequestBytes) return gatewayResponse(413, "Request Entity Too Large");
+    const body = await readBody(request, maxRequestBytes);
+    if (!body) return gatewayResponse(413, "Request Entity Too Large");
+
+    const path = (request.url ?? "/").split("?")[0] ?? "/";
+    const route = matchRoute(publicRoutes, method, path) ?? { routeKey: "$default" };
+    let authorizer: JwtAuthorizerInput | undefined;
+    if (route.routeKey === "$default" && options.authorize) {
+      const verdict = await options.authorize({ method, path, headers: headers.headers });
+      if (!verdict.ok) return unauthorized(verdict.message, requestId);
+      authorizer = { claims: verdict.claims, scopes: verdict.scopes };
+    }
+
+    const event = eventFromRequest(request, { headers, body, route, requestId, ...(authorizer ? { authorizer } : {}) });
+    const context = lambdaContext(createContextData(fn));
+    const outcome = await withTimeout(options.handler(event, context), integrationTimeoutMs);
+    if (outcome.kind === "timeout") return gatewayResponse(503, "Service Unavailable");
+    if (outcome.kind === "error") return gatewayResponse(500, "Internal Server Error");
+    return responseFromResult(outcome.value) ?? gatewayResponse(500, "Internal Server Error");
+  }
+
+  function send(request: IncomingMessage, response: ServerResponse, result: HttpResponse, requestId: string): void {
+    const raw: string[] = [];
+    for (const [name, value] of result.headers) raw.push(name, value);
+    raw.push("apigw-requestid", requestId, "content-length", String(result.body.length));
+    response.writeHead(result.statusCode, raw);
+    response.end(request.method === "HEAD" ? undefined : result.body);
+  }
+
+  const server = createServer((request, response) => {
+    const requestId = ids.apiGatewayRequestId();
+    respond(request, requestId)
+      .catch(() => gatewayResponse(500, "Internal Server Error"))
+      .then((result) => send(request, response, result, requestId))
+      .catch(() => response.destroy());
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, "127.0.0.1", () => {
+      server.removeListener("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The product's error shape (RFC 9457) for a request the authorizer refused. */
+function unauthorized(detail: string, requestId: string): HttpResponse {
+  const problem = { type: "about:blank", title: "Unauthorized", status: 401, detail, requestId };
+  return {
+    statusCode: 401,
+    headers: [
+      ["content-type", "application/problem+json"],
+      ["www-authenticate", "Bearer"],
+    ],
+    body: Buffer.from(JSON.stringify(problem)),
+  };
+}
+
+/** The body, or undefined once it passes the limit (the rest is drained, not kept). */
+async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) tooLarge = true;
+    if (!tooLarge) chunks.push(chunk);
+  }
+  return tooLarge ? undefined : Buffer.concat(chunks);
+}
+
+type Outcome = { kind: "value"; value: unknown } | { kind: "error"; error: unknown } | { kind: "timeout" };
+
+function withTimeout(promise: Promise<unknown>, ms: number): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve({ kind: "timeout" }), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve({ kind: "value", value });
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        resolve({ kind: "error", error });
+      },
+    );
+  });
+}

@@ -1,0 +1,227 @@
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { Context } from "aws-lambda";
+import type { Logger } from "../log";
+import type { HandlerRef } from "../paths";
+import { contextDataOf, createContextData } from "./context";
+import type { ContextData } from "./context";
+import { FunctionError } from "./messages";
+import type { FromWorker, SerializedError, ToWorker } from "./messages";
+
+export interface FunctionSpec {
+  /** The manifest's name, used in log lines: Api, LikesSubscriber, UploadsSubscriber. */
+  name: string;
+  physicalName: string;
+  handler: HandlerRef;
+  timeoutSeconds: number;
+  memoryMb: number;
+  /** The function's whole environment (its worker gets this as `process.env`). */
+  env: Record<string, string>;
+  /**
+   * Native modules the runtime's main thread must load before any worker does: sharp's shared
+   * libraries must outlive the workers that use them (sharp's documentation on worker threads).
+   */
+  preload?: string[];
+}
+
+export interface InvokeOptions {
+  /** The caller's context (the HTTP front makes one per request); default: a fresh one. */
+  context?: Context;
+  /** What the log line says was invoked, e.g. `GET /users`. */
+  summary?: string;
+  /** Reads the outcome from a result (a 500 response or failed batch items are failures too). */
+  describe?: (result: unknown) => { outcome: "ok" | "error"; detail?: string };
+}
+
+export interface FunctionHost {
+  readonly spec: FunctionSpec;
+  invoke(event: unknown, options?: InvokeOptions): Promise<unknown>;
+  /** Starts a worker now, so the first invocation does not pay the cold start; resolves once the handler module is loaded (or failed to load). */
+  warm(): Promise<void>;
+  /** The next invocation runs in a fresh worker, on the code as it is now on disk. */
+  reload(): void;
+  stop(): Promise<void>;
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+interface Sandbox {
+  worker: Worker;
+  /** Settles when the handler module has loaded or failed to. */
+  loaded: Promise<void>;
+  pending: Map<number, Pending>;
+  retired: boolean;
+}
+
+const require = createRequire(import.meta.url);
+/** tsx's ESM API, by its package export (its CommonJS twin cannot be imported from a worker). */
+const tsxApiUrl = pathToFileURL(join(dirname(require.resolve("tsx/package.json")), "dist/esm/api/index.mjs")).href;
+const entryUrl = new URL("./worker-entry.ts", import.meta.url).href;
+
+/** Registers tsx inside the worker first, so the handler's TypeScript loads as `npm run dev` loads it. */
+const bootstrap = `import(${JSON.stringify(tsxApiUrl)})
+  .then((tsx) => tsx.register())
+  .then(() => import(${JSON.stringify(entryUrl)}));`;
+
+/**
+ * Runs one Lambda function the way Lambda does: in a sandbox of its own (a worker thread with its own
+ * environment and module graph), cold-started on first use, with the configured timeout enforced —
+ * a timed-out sandbox is discarded, as Lambda discards the execution environment.
+ */
+export function createFunctionHost(spec: FunctionSpec, log: Logger): FunctionHost {
+  let current: Sandbox | undefined;
+  let nextId = 1;
+  let stopped = false;
+  const sandboxes = new Set<Sandbox>();
+
+  function spawn(): Sandbox {
+    const worker = new Worker(bootstrap, {
+      eval: true,
+      env: spec.env,
+      workerData: { modulePath: spec.handler.modulePath, exportName: spec.handler.exportName },
+      stdout: true,
+      stderr: true,
+      resourceLimits: { maxOldGenerationSizeMb: spec.memoryMb },
+    });
+    let markLoaded = () => {};
+    const loaded = new Promise<void>((resolve) => (markLoaded = resolve));
+    worker.once("exit", () => markLoaded());
+    const sandbox: Sandbox = { worker, loaded, pending: new Map(), retired: false };
+    sandboxes.add(sandbox);
+    for (const stream of [worker.stdout, worker.stderr]) {
+      createInterface({ input: stream }).on("line", (line) => log.functionOutput(spec.name, line));
+    }
+    worker.on("message", (message: FromWorker) => {
+      if (message.type === "loaded" || message.type === "load-failed") markLoaded();
+      if (message.type === "load-failed") {
+        log.error(`${spec.name}: cannot load ${spec.handler.modulePath}: ${message.error.message}`);
+        return;
+      }
+      if (message.type !== "result") return;
+      const pending = sandbox.pending.get(message.id);
+      if (!pending) return;
+      settle(sandbox, message.id);
+      if (message.ok) pending.resolve(JSON.parse(message.json));
+      else pending.reject(toFunctionError(message.error));
+    });
+    // An uncaught exception or unhandled rejection ends the sandbox, as it ends Lambda's runtime.
+    worker.on("error", (error) => discard(sandbox, toFunctionError({ name: "Runtime.ExitError", message: error.message })));
+    worker.on("exit", (code) => discard(sandbox, toFunctionError({ name: "Runtime.ExitError", message: `the runtime exited (${code})` })));
+    return sandbox;
+  }
+
+  function settle(sandbox: Sandbox, id: number): void {
+    const pending = sandbox.pending.get(id);
+    if (pending) clearTimeout(pending.timer);
+    sandbox.pending.delete(id);
+    if (sandbox.retired && sandbox.pending.size === 0) void terminate(sandbox);
+  }
+
+  function discard(sandbox: Sandbox, error: Error): void {
+    sandbox.retired = true;
+    if (current === sandbox) current = undefined;
+    sandboxes.delete(sandbox);
+    for (const [id, pending] of sandbox.pending) {
+      clearTimeout(pending.timer);
+      sandbox.pending.delete(id);
+      pending.reject(error);
+    }
+  }
+
+  async function terminate(sandbox: Sandbox): Promise<void> {
+    sandboxes.delete(sandbox);
+    await sandbox.worker.terminate();
+  }
+
+  function retire(sandbox: Sandbox): void {
+    sandbox.retired = true;
+    if (current === sandbox) current = undefined;
+    if (sandbox.pending.size === 0) void terminate(sandbox);
+  }
+
+  async function run(event: unknown, context: ContextData): Promise<unknown> {
+    await preload(spec.preload ?? []);
+    if (stopped) throw new FunctionError("Runtime.Stopped", "the offline runtime stopped");
+    current ??= spawn();
+    const sandbox = current;
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      const timeoutMs = Math.max(0, context.deadlineMs - Date.now());
+      const timer = setTimeout(() => {
+        sandbox.pending.delete(id);
+        reject(new FunctionError("Sandbox.Timedout", `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`));
+        retire(sandbox);
+      }, timeoutMs);
+      sandbox.pending.set(id, { resolve, reject, timer });
+      const message: ToWorker = { type: "invoke", id, event, context };
+      sandbox.worker.postMessage(message);
+    });
+  }
+
+  return {
+    spec,
+    async invoke(event, options = {}) {
+      const context = options.context ? contextDataOf(options.context) : createContextData(spec);
+      const started = performance.now();
+      const summary = options.summary ?? "invoked";
+      try {
+        const result = await run(event, context);
+        const described = options.describe?.(result) ?? { outcome: "ok" as const };
+        log.invocation({
+          functionName: spec.name,
+          summary: described.detail ? `${summary} ${described.detail}` : summary,
+          outcome: described.outcome,
+          durationMs: performance.now() - started,
+        });
+        return result;
+      } catch (error) {
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        log.invocation({ functionName: spec.name, summary: `${summary} (${message})`, outcome: "error", durationMs: performance.now() - started });
+        throw error;
+      }
+    },
+    async warm() {
+      await preload(spec.preload ?? []);
+      if (stopped) return;
+      current ??= spawn();
+      await current.loaded;
+    },
+    reload() {
+      if (current) retire(current);
+    },
+    async stop() {
+      stopped = true;
+      const all = [...sandboxes];
+      current = undefined;
+      for (const sandbox of all) discard(sandbox, new FunctionError("Runtime.Stopped", "the offline runtime stopped"));
+      await Promise.all(all.map((sandbox) => sandbox.worker.terminate()));
+    },
+  };
+}
+
+const preloaded = new Map<string, Promise<void>>();
+
+function preload(modules: readonly string[]): Promise<unknown> {
+  return Promise.all(
+    modules.map((name) => {
+      let loading = preloaded.get(name);
+      if (!loading) {
+        // A module the function needs but that is not installed fails in the function, not here.
+        loading = import(name).then(() => undefined, () => undefined);
+        preloaded.set(name, loading);
+      }
+      return loading;
+    }),
+  );
+}
+
+function toFunctionError(error: SerializedError): FunctionError {
+  return new FunctionError(error.name, error.message, error.stack);
+}

@@ -1,0 +1,30 @@
+import { relative } from "node:path";
+import type { Runtime } from "./start";
+
+/** What a person needs on the first screen: where the API is, what exists, how to get a token. */
+export function banner(runtime: Runtime, startupMs: number): string {
+  const { endpoints, resources } = runtime;
+  const data = runtime.dataDir ? `${relative(process.cwd(), runtime.dataDir) || "."}/ (kept between runs; --reset empties it)` : "in memory (--in-memory)";
+  const rows = [
+    ["API", runtime.apiUrl],
+    ["Token issuer", runtime.issuerUrl ?? "(replaced by the caller's authorizer)"],
+    ["DynamoDB", `${endpoints.dynamodb}  table ${resources.tableName}`],
+    ["S3", `${endpoints.s3}  bucket ${resources.bucketName}`],
+    ["SQS", `${endpoints.sqs}  queue ${resources.queueName}, DLQ ${resources.dlqName}`],
+    ["Data", data],
+  ];
+  const width = Math.max(...rows.map(([label]) => label!.length));
+  return [
+    "",
+    `ready in ${(startupMs / 1000).toFixed(1)} s — the users API runs offline at ${runtime.apiUrl}`,
+    "",
+    ...rows.map(([label, value]) => `  ${label!.padEnd(width)}  ${value}`),
+    "",
+    "  Get a token:  npm run -s token            (flags: --sub, --scope, --expires; see --help)",
+    `  Try:          curl ${runtime.apiUrl}/health`,
+    `                curl -H "Authorization: Bearer $(npm run -s token)" ${runtime.apiUrl}/users`,
+    "",
+    "  Function code reloads on save. Ctrl-C stops everything.",
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,160 @@
+import { createServer, request as httpRequest } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import type { AwsCredentials } from "../aws";
+import { ids } from "../events/ids";
+import { localRegion } from "../names";
+import { isSuccessfulCreation, objectCreationOf } from "./object-created";
+import type { ObjectCreation } from "./object-created";
+import { checkPresignedRequest } from "./presigned-check";
+import { s3ErrorXml } from "./xml-error";
+
+/** An object that now exists, with what S3 reports about it in a notification. */
+export interface CreatedObject extends ObjectCreation {
+  size: number;
+  eTag: string;
+  sourceIp: string;
+  requestId: string;
+  hostId: string;
+  eventTime: Date;
+}
+
+export interface S3FrontOptions {
+  port: number;
+  /** s3rver (or another S3-compatible endpoint on loopback), e.g. http://127.0.0.1:4570 */
+  upstream: string;
+  credentials: AwsCredentials;
+  region?: string;
+  /** Called after the response is sent, never awaited by the upload; errors are the callee's. */
+  onObjectCreated?: (object: CreatedObject) => void;
+  /** Default: s3/presigned-check.ts. */
+  check?: typeof checkPresignedRequest;
+}
+
+export interface S3Front {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The S3 endpoint clients and functions see: a proxy in front of s3rver that (1) checks presigned
+ * requests and POST policies as S3 does, (2) forwards everything else untouched (Host included, so
+ * SigV4 signatures still match), and (3) after a successful object creation emits the notification
+ * S3 would — asynchronously, so the upload's response never waits for a subscriber.
+ */
+export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
+  const region = options.region ?? localRegion;
+  const check = options.check ?? checkPresignedRequest;
+  const upstream = new URL(options.upstream);
+  const upstreamClient = new S3Client({
+    endpoint: options.upstream,
+    region,
+    credentials: options.credentials,
+    forcePathStyle: true,
+    maxAttempts: 1,
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const body = await readBody(request);
+    const headers = flatHeaders(request);
+    const url = new URL(request.url ?? "/", `http://${headers.host ?? "127.0.0.1"}`);
+    const bucket = decodeURIComponent(url.pathname.split("/")[1] ?? "");
+    const requestId = ids.s3RequestId();
+    const hostId = ids.s3HostId();
+
+    const refused = await check({ method: request.method ?? "GET", url, headers, body, bucket, credentials: options.credentials, region });
+    if (refused) {
+      response.writeHead(refused.status, { "content-type": "application/xml", "x-amz-request-id": requestId, "x-amz-id-2": hostId });
+      response.end(s3ErrorXml({ code: refused.code, message: refused.message, resource: url.pathname, requestId }));
+      return;
+    }
+
+    const creation = await objectCreationOf({ method: request.method ?? "GET", url, headers, body });
+    const status = await forward(request, body, response, { requestId, hostId });
+    if (!creation || !isSuccessfulCreation(creation, status) || !options.onObjectCreated) return;
+
+    const sourceIp = request.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1";
+    const eventTime = new Date();
+    const notify = options.onObjectCreated;
+    // After the response: S3 delivers notifications asynchronously.
+    setImmediate(() => {
+      upstreamClient
+        .send(new HeadObjectCommand({ Bucket: creation.bucket, Key: creation.key }))
+        .then((head) =>
+          notify({ ...creation, size: head.ContentLength ?? 0, eTag: head.ETag ?? "", sourceIp, requestId, hostId, eventTime }),
+        )
+        .catch(() => undefined); // deleted in between: S3 would still notify, but there is nothing to read
+    });
+  }
+
+  /** Streams s3rver's answer back and resolves with its status once the client has it. */
+  function forward(request: IncomingMessage, body: Buffer, response: ServerResponse, ids_: { requestId: string; hostId: string }) {
+    return new Promise<number>((resolve) => {
+      const headers = { ...request.headers };
+      // The body is already here in full; the client's 100-continue handshake is over.
+      delete headers.expect;
+      const outgoing = httpRequest(
+        { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers },
+        (incoming) => {
+          const raw = [...incoming.rawHeaders];
+          if (!incoming.headers["x-amz-request-id"]) raw.push("x-amz-request-id", ids_.requestId, "x-amz-id-2", ids_.hostId);
+          response.writeHead(incoming.statusCode ?? 502, raw);
+          incoming.pipe(response);
+          response.once("finish", () => resolve(incoming.statusCode ?? 502));
+          response.once("close", () => resolve(incoming.statusCode ?? 502));
+        },
+      );
+      outgoing.once("error", (error) => {
+        if (!response.headersSent) {
+          response.writeHead(503, { "content-type": "application/xml" });
+          response.end(s3ErrorXml({ code: "ServiceUnavailable", message: `s3rver: ${error.message}`, resource: request.url ?? "/", requestId: ids_.requestId }));
+        } else {
+          response.destroy(error);
+        }
+        resolve(503);
+      });
+      outgoing.end(body);
+    });
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (response.headersSent) return response.destroy();
+      response.writeHead(500, { "content-type": "application/xml" });
+      response.end(s3ErrorXml({ code: "InternalError", message: String(error), resource: request.url ?? "/", requestId: ids.s3RequestId() }));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, "127.0.0.1", () => {
+      server.removeListener("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        upstreamClient.destroy();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/** Lower-cased names, repeated values joined with commas. */
+function flatHeaders(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(",") : value;
+  }
+  return headers;
+}

@@ -1,0 +1,12 @@
+/**
+ * A runtime in a process of its own, for tests that kill it the hard way (SIGKILL) and look at what
+ * it leaves behind. Reads RUNTIME_DATA_DIR and RUNTIME_PORTS; reports its ports when ready.
+ */
+import { createMemoryLogger, start } from "../../src/index";
+
+const runtime = await start({
+  dataDir: process.env.RUNTIME_DATA_DIR!,
+  ports: JSON.parse(process.env.RUNTIME_PORTS ?? '"free"') as "free",
+  logger: createMemoryLogger(),
+});
+process.send?.({ type: "ready", ports: runtime.ports });
