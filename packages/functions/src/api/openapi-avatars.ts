@@ -1,8 +1,6 @@
-import * as z from "zod";
 import { AvatarUploadGrant, AvatarUploadRequest, MAX_AVATAR_BYTES, UPLOAD_GRANT_SECONDS } from "@users/core/avatars";
-import { ThumbnailSize } from "@users/core/users";
 import type { RouteDoc } from "./openapi-route";
-import { UserIdParams } from "./openapi-users";
+import { IdParam, ThumbnailParam } from "./params";
 
 const exampleId = "01J9ZQ4X8K3M5N7P9R1T3V5X7Z";
 
@@ -20,7 +18,7 @@ export const avatarRouteDocs: RouteDoc[] = [
       "The 64, 128 and 256 px thumbnails appear on the user shortly after.",
     ].join(" "),
     request: {
-      params: UserIdParams,
+      params: IdParam,
       body: AvatarUploadRequest,
       bodyExample: { contentType: "image/png", contentLength: 48213 },
       examples: { id: exampleId },
@@ -34,7 +32,7 @@ export const avatarRouteDocs: RouteDoc[] = [
     operationId: "getAvatar",
     tag: "Avatars",
     summary: "Get a user's avatar thumbnail",
-    request: { params: z.object({ id: UserIdParams.shape.id, size: ThumbnailSize }), examples: { id: exampleId, size: "128" } },
+    request: { params: ThumbnailParam, examples: { id: exampleId, size: "128" } },
     responses: { 302: { description: "Redirects to a short-lived URL of the square WebP thumbnail.", headers: { Location: "The thumbnail's URL." } } },
     errors: { 404: "No such user, or the user has no avatar yet." },
   },

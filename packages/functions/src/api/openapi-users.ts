@@ -1,17 +1,6 @@
-import * as z from "zod";
-import { CreateUserInput, ListUsersQuery, PatchUserInput, User, UserId, Username, UserPage } from "@users/core/users";
+import { CreateUserInput, ListUsersQuery, PatchUserInput, User, UserPage } from "@users/core/users";
+import { IdParam, IfMatch, UsernameParam } from "./params";
 import type { RouteDoc } from "./openapi-route";
-
-// The routes keep these wrappers private; the fields inside are the same core schemas.
-export const UserIdParams = z.object({ id: UserId });
-const UsernameParams = z.object({ username: Username });
-const IfMatchHeader = z.object({
-  "if-match": z
-    .string()
-    .regex(/^(W\/)?"\d+"$/)
-    .optional()
-    .meta({ description: 'The version you read, in quotes (the `ETag` of the user): `"3"`. The change is refused with 412 if the user has changed since.' }),
-});
 
 const etag = { ETag: 'The user\'s version in quotes, e.g. `"3"`: send it back in `If-Match`.' };
 const exampleId = "01J9ZQ4X8K3M5N7P9R1T3V5X7Z";
@@ -43,7 +32,7 @@ export const userRouteDocs: RouteDoc[] = [
     operationId: "getUserByUsername",
     tag: "Users",
     summary: "Get a user by username",
-    request: { params: UsernameParams, examples: { username: "ada" } },
+    request: { params: UsernameParam, examples: { username: "ada" } },
     responses: { 200: { description: "The user.", body: User, headers: etag } },
     errors: { 404: "No user has this username." },
   },
@@ -53,7 +42,7 @@ export const userRouteDocs: RouteDoc[] = [
     operationId: "getUser",
     tag: "Users",
     summary: "Get a user",
-    request: { params: UserIdParams, examples: { id: exampleId } },
+    request: { params: IdParam, examples: { id: exampleId } },
     responses: { 200: { description: "The user.", body: User, headers: etag } },
     errors: { 404: "No such user." },
   },
@@ -65,8 +54,8 @@ export const userRouteDocs: RouteDoc[] = [
     summary: "Change a user's name, email or age",
     description: "Send only the fields to change. The username cannot change.",
     request: {
-      params: UserIdParams,
-      headers: IfMatchHeader,
+      params: IdParam,
+      headers: IfMatch,
       body: PatchUserInput,
       bodyExample: { name: "Ada King" },
       examples: { id: exampleId, "if-match": '"1"' },
@@ -81,7 +70,7 @@ export const userRouteDocs: RouteDoc[] = [
     tag: "Users",
     summary: "Delete a user",
     description: "Also frees the username and deletes the user's likes and avatar images.",
-    request: { params: UserIdParams, examples: { id: exampleId } },
+    request: { params: IdParam, examples: { id: exampleId } },
     responses: { 204: { description: "Deleted." } },
     errors: { 404: "No such user." },
   },

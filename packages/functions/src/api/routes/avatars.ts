@@ -1,12 +1,9 @@
 import { Hono } from "hono";
-import * as z from "zod";
 import { AvatarUploadRequest, type AvatarUseCases } from "@users/core/avatars";
-import { ThumbnailSize, UserId } from "@users/core/users";
 import type { ApiEnv } from "../env";
+import { IdParam, ThumbnailParam } from "../params";
 import { validate } from "../validate";
 
-const IdParam = z.object({ id: UserId });
-const ThumbnailParam = z.object({ id: UserId, size: ThumbnailSize });
 
 /** Uploads go straight to the bucket with a signed form; thumbnails are served by redirect. */
 export const avatarRoutes = (avatars: AvatarUseCases) =>

@@ -1,11 +1,9 @@
 import { Hono } from "hono";
-import * as z from "zod";
 import type { LikeUseCases } from "@users/core/likes";
-import { UserId } from "@users/core/users";
 import type { ApiEnv } from "../env";
+import { IdParam } from "../params";
 import { validate } from "../validate";
 
-const IdParam = z.object({ id: UserId });
 
 /** Accepted at once, counted later by the queue subscriber. The liker is the token's subject, never the body. */
 export const likeRoutes = (likes: LikeUseCases) =>

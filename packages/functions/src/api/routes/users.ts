@@ -1,19 +1,8 @@
 import { Hono } from "hono";
-import * as z from "zod";
-import { CreateUserInput, ListUsersQuery, PatchUserInput, UserId, Username, type UserUseCases } from "@users/core/users";
+import { CreateUserInput, ListUsersQuery, PatchUserInput, type UserUseCases } from "@users/core/users";
 import type { ApiEnv } from "../env";
+import { IdParam, IfMatch, UsernameParam } from "../params";
 import { validate } from "../validate";
-
-const IdParam = z.object({ id: UserId });
-const UsernameParam = z.object({ username: Username });
-/** `If-Match: "<version>"` (weak or strong); absent means "whatever the current version is". */
-const IfMatch = z.object({
-  "if-match": z
-    .string()
-    .regex(/^(W\/)?"\d+"$/, { error: 'If-Match must be a version in quotes, e.g. "3"' })
-    .transform((value) => Number(value.replace(/^(W\/)?"|"$/g, "")))
-    .optional(),
-});
 
 const etag = (version: number) => `"${version}"`;
 
