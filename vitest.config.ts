@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 // The SDK warns on Node 20 (Lambda runs 22); the warning would bury test output. Set before any
 // worker or the global setup loads the SDK.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "1";
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
 
 export default defineConfig({
