@@ -4,7 +4,7 @@
  * (so a 403 is problem+json like every other error). CORS preflight is answered by API Gateway.
  */
 import { auth } from "./auth";
-import { config, functionArgs, seconds } from "./config";
+import { config, functionArgs, linksFor, seconds } from "./config";
 import { queue } from "./likes";
 import { manifest } from "./manifest";
 import { bucket, table } from "./storage";
@@ -13,7 +13,7 @@ const { api: spec } = manifest;
 
 export const apiHandler = new sst.aws.Function(manifest.functions.api.name, {
   ...functionArgs(manifest.functions.api),
-  link: [table, bucket, queue],
+  link: linksFor(manifest.functions.api, { Users: table, Avatars: bucket, Likes: queue }),
 });
 
 export const api = new sst.aws.ApiGatewayV2(spec.name, {

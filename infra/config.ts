@@ -54,3 +54,11 @@ export function functionArgs(fn: FunctionSpec) {
     logging: { retention: config.logRetention },
   };
 }
+
+/**
+ * The components a function links, in the order and by the names its manifest entry lists (the
+ * offline runtime grants the same list). `components` must offer every name the entry lists.
+ */
+export function linksFor<Name extends string, Component>(fn: { links: readonly Name[] }, components: Record<Name, Component>) {
+  return fn.links.map((name) => components[name]);
+}

@@ -1,5 +1,5 @@
 /** Likes: the queue the API publishes to, its dead-letter queue and alarm, and the subscriber. */
-import { config, functionArgs, seconds } from "./config";
+import { config, functionArgs, linksFor, seconds } from "./config";
 import { manifest } from "./manifest";
 import { table } from "./storage";
 
@@ -33,7 +33,7 @@ export const dlqAlarm = new aws.cloudwatch.MetricAlarm(`${spec.dlq.name}Alarm`, 
 
 export const likesSubscriber = new sst.aws.Function(manifest.functions.likes.name, {
   ...functionArgs(manifest.functions.likes),
-  link: [table],
+  link: linksFor(manifest.functions.likes, { Users: table }),
   // What an SQS event source needs, on this queue only (the list SST's own queue subscriber
   // grants). Linking the queue would also grant sqs:SendMessage, which the subscriber never uses.
   permissions: [

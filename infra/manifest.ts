@@ -53,18 +53,22 @@ export const manifest = {
       handler: "packages/functions/src/api/handler.handler",
       timeoutSeconds: 10,
       memoryMb: 512,
+      /** Least privilege: the resources (by component name) the function may use, deployed and offline. */
+      links: ["Users", "Avatars", "Likes"],
     },
     likes: {
       name: "LikesSubscriber",
       handler: "packages/functions/src/likes/handler.handler",
       timeoutSeconds: 30,
       memoryMb: 256,
+      links: ["Users"],
     },
     uploads: {
       name: "UploadsSubscriber",
       handler: "packages/functions/src/uploads/handler.handler",
       timeoutSeconds: 30,
       memoryMb: 1536,
+      links: ["Users", "Avatars"],
     },
   },
 

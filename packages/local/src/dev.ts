@@ -7,6 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { createConsoleLogger } from "./log";
+import { watchForOrphaning } from "./orphan-watch";
 import { banner } from "./runtime/banner";
 import { start } from "./runtime/start";
 import type { Runtime } from "./runtime/start";
@@ -38,15 +39,17 @@ if (flags.help) {
 
 const log = createConsoleLogger();
 let runtime: Runtime | undefined;
-let stopping = false;
+let stoppingSince: number | undefined;
 
 /** Ctrl-C stops everything within 2 s; a second Ctrl-C (or a stuck stop) exits at once. */
 function shutdown(signal: string): void {
-  if (stopping || !runtime) {
+  // tsx relays the terminal's SIGINT to us although we got it too: the same Ctrl-C, not a second one.
+  if (stoppingSince !== undefined && Date.now() - stoppingSince < 500) return;
+  if (stoppingSince !== undefined || !runtime) {
     // Exiting runs the exit hooks that kill DynamoDB Local's JVM; s3rver's child follows its IPC channel.
     process.exit(130);
   }
-  stopping = true;
+  stoppingSince = Date.now();
   log.info(`${signal}: stopping`);
   setTimeout(() => {
     log.warn("still stopping after 2 s: exiting anyway");
@@ -61,6 +64,7 @@ function shutdown(signal: string): void {
   );
 }
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => shutdown(signal));
+watchForOrphaning(() => shutdown("the process that started npm run dev is gone"));
 
 try {
   runtime = await start({
@@ -68,6 +72,8 @@ try {
     reset: flags.reset,
     ...(flags["data-dir"] ? { dataDir: flags["data-dir"] } : {}),
     ...(flags["allow-remote"] ? { allowRemote: true } : {}),
+    // `npm run token` signs with the key on disk, in memory or not.
+    issuerKeyOnDisk: true,
     watch: true,
     logger: log,
   });

@@ -1,7 +1,7 @@
 import { manifest } from "../../../infra/manifest";
 
 /** The SST app name (sst.config.ts) and the stage the offline runtime plays. */
-export const appName = "users";
+export const appName = manifest.app.name;
 export const localStage = "local";
 
 /** Cosmetic but real-shaped: ARNs and queue URLs carry them as AWS's do. */

@@ -1,5 +1,13 @@
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { CopyObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
+import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import type { S3Event, SQSRecord } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manifest } from "../../../infra/manifest";
@@ -204,6 +212,33 @@ describe("bucket → uploads subscriber", () => {
     // One attempt and Lambda's two async retries, then no more.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(keysOf().filter(([, key]) => key === "uploads/throw.jpg")).toHaveLength(1 + manifest.notifications.uploads.retryAttempts);
+    client.destroy();
+  });
+
+  it("reports browser form uploads (POST) and completed multipart uploads", async () => {
+    const client = s3();
+    const bucket = runtime.resources.bucketName;
+    const post = await createPresignedPost(client, { Bucket: bucket, Key: "uploads/form-${filename}", Expires: 60 });
+    const form = new FormData();
+    for (const [name, value] of Object.entries(post.fields)) form.append(name, value);
+    form.append("file", new Blob(["form body"]), "face.png");
+    const posted = await fetch(post.url, { method: "POST", body: form });
+    expect(posted.status).toBe(204);
+
+    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "uploads/big.bin" }));
+    const part = await client.send(new UploadPartCommand({ Bucket: bucket, Key: "uploads/big.bin", UploadId, PartNumber: 1, Body: "only part" }));
+    await client.send(
+      new CompleteMultipartUploadCommand({ Bucket: bucket, Key: "uploads/big.bin", UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }),
+    );
+
+    const records = () => uploads().map((event) => event.Records[0]!);
+    await reports.waitFor(() => records().some((r) => r.s3.object.key === "uploads/big.bin"));
+    await reports.waitFor(() => records().some((r) => r.s3.object.key === "uploads/form-face.png"));
+    expect(records().find((r) => r.s3.object.key === "uploads/form-face.png")).toMatchObject({
+      eventName: "ObjectCreated:Post",
+      s3: { object: { size: "form body".length } },
+    });
+    expect(records().find((r) => r.s3.object.key === "uploads/big.bin")!.eventName).toBe("ObjectCreated:CompleteMultipartUpload");
     client.destroy();
   });
 });

@@ -40,7 +40,7 @@ describe("startup errors", () => {
       (error: unknown) => error,
     );
     expect(failure).toBeInstanceOf(StartupError);
-    expect((failure as StartupError).step).toMatch(/^table .*queues/);
+    expect((failure as StartupError).step).toMatch(/queues .*functions/);
     // DynamoDB Local, the S3 front and the issuer had started: all stopped again.
     await Promise.all([ports.dynamodb, ports.s3, ports.issuer].map((port) => assertPortFree(port, "a test")));
   });

@@ -3,14 +3,7 @@ import type { AwsCredentials } from "../aws";
 import { appName, localStage } from "../names";
 import type { FunctionKey, ServiceName } from "./options";
 
-type Link = "Users" | "Avatars" | "Likes";
-
-/** What each function links in infra/*.ts: offline it can read exactly those, as deployed. */
-export const functionLinks: Record<FunctionKey, readonly Link[]> = {
-  api: ["Users", "Avatars", "Likes"],
-  likes: ["Users"],
-  uploads: ["Users", "Avatars"],
-};
+type Link = (typeof manifest.functions)[FunctionKey]["links"][number];
 
 export interface FunctionEnvInput {
   endpoints: Record<ServiceName, string>;
@@ -40,7 +33,7 @@ export function functionEnv(key: FunctionKey, physicalName: string, input: Funct
   return {
     ...Object.fromEntries(inherited),
     SST_RESOURCE_App: JSON.stringify({ name: appName, stage: localStage }),
-    ...Object.fromEntries(functionLinks[key].map((link) => [`SST_RESOURCE_${link}`, JSON.stringify(links[link])])),
+    ...Object.fromEntries(spec.links.map((link) => [`SST_RESOURCE_${link}`, JSON.stringify(links[link])])),
     AWS_REGION: input.region,
     AWS_DEFAULT_REGION: input.region,
     AWS_ACCESS_KEY_ID: input.credentials.accessKeyId,

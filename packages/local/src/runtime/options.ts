@@ -42,6 +42,11 @@ export interface FunctionOverride {
 export interface StartOptions {
   /** Nothing on disk: DynamoDB Local in memory, objects in a temporary folder. Default false. */
   inMemory?: boolean;
+  /**
+   * Keep the token issuer's key pair in `dataDir` even when in memory, so `npm run token` (which
+   * signs with that key) makes tokens this runtime accepts. Default: not in memory.
+   */
+  issuerKeyOnDisk?: boolean;
   /** Empty the table and bucket data kept in `dataDir` before starting (the issuer's key is kept). */
   reset?: boolean;
   /** Default: `.data/` at the repo root (git-ignored). */
@@ -52,8 +57,13 @@ export interface StartOptions {
   endpoints?: Partial<Record<ServiceName, string>>;
   /** Allow `endpoints` that are not on loopback (a real AWS account). Default false. */
   allowRemote?: boolean;
-  /** Credentials for every client and function; default the local ones (`S3RVER`). */
+  /**
+   * Credentials for every client and function. Default: the local ones (`S3RVER`); with
+   * `allowRemote`, AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN when set.
+   */
   credentials?: AwsCredentials;
+  /** Default us-east-1; with `allowRemote`, AWS_REGION when set. */
+  region?: string;
   /**
    * TESTS ONLY: the likes queue's visibility timeout. The manifest's 180 s (6× the subscriber's
    * timeout, as deployed) would make a retry test wait three minutes per retry.

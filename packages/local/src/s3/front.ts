@@ -5,7 +5,7 @@ import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { AwsCredentials } from "../aws";
 import { ids } from "../events/ids";
 import { localRegion } from "../names";
-import { isSuccessfulCreation, objectCreationOf } from "./object-created";
+import { isSuccessfulCreation, objectCreationOf, withFilenameSubstituted } from "./object-created";
 import type { ObjectCreation } from "./object-created";
 import { checkPresignedRequest } from "./presigned-check";
 import { s3ErrorXml } from "./xml-error";
@@ -59,7 +59,7 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
     const body = await readBody(request);
     const headers = flatHeaders(request);
     const url = new URL(request.url ?? "/", `http://${headers.host ?? "127.0.0.1"}`);
-    const bucket = decodeURIComponent(url.pathname.split("/")[1] ?? "");
+    const bucket = safeDecode(url.pathname.split("/")[1] ?? "");
     const requestId = ids.s3RequestId();
     const hostId = ids.s3HostId();
 
@@ -70,8 +70,16 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
       return;
     }
 
-    const creation = await objectCreationOf({ method: request.method ?? "GET", url, headers, body });
-    const status = await forward(request, body, response, { requestId, hostId });
+    const s3Request = { method: request.method ?? "GET", url, headers, body };
+    const creation = await objectCreationOf(s3Request);
+    const rewritten = creation?.eventName === "ObjectCreated:Post" ? await withFilenameSubstituted(s3Request) : null;
+    const outgoingHeaders = { ...request.headers };
+    if (rewritten) {
+      outgoingHeaders["content-type"] = rewritten.contentType;
+      outgoingHeaders["content-length"] = String(rewritten.body.length);
+      delete outgoingHeaders["transfer-encoding"];
+    }
+    const status = await forward(request, outgoingHeaders, rewritten?.body ?? body, response, { requestId, hostId });
     if (!creation || !isSuccessfulCreation(creation, status) || !options.onObjectCreated) return;
 
     const sourceIp = request.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1";
@@ -89,16 +97,21 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
   }
 
   /** Streams s3rver's answer back and resolves with its status once the client has it. */
-  function forward(request: IncomingMessage, body: Buffer, response: ServerResponse, ids_: { requestId: string; hostId: string }) {
+  function forward(
+    request: IncomingMessage,
+    headers: IncomingMessage["headers"],
+    body: Buffer,
+    response: ServerResponse,
+    trace: { requestId: string; hostId: string },
+  ) {
     return new Promise<number>((resolve) => {
-      const headers = { ...request.headers };
       // The body is already here in full; the client's 100-continue handshake is over.
       delete headers.expect;
       const outgoing = httpRequest(
         { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers },
         (incoming) => {
           const raw = [...incoming.rawHeaders];
-          if (!incoming.headers["x-amz-request-id"]) raw.push("x-amz-request-id", ids_.requestId, "x-amz-id-2", ids_.hostId);
+          if (!incoming.headers["x-amz-request-id"]) raw.push("x-amz-request-id", trace.requestId, "x-amz-id-2", trace.hostId);
           response.writeHead(incoming.statusCode ?? 502, raw);
           incoming.pipe(response);
           response.once("finish", () => resolve(incoming.statusCode ?? 502));
@@ -108,7 +121,7 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
       outgoing.once("error", (error) => {
         if (!response.headersSent) {
           response.writeHead(503, { "content-type": "application/xml" });
-          response.end(s3ErrorXml({ code: "ServiceUnavailable", message: `s3rver: ${error.message}`, resource: request.url ?? "/", requestId: ids_.requestId }));
+          response.end(s3ErrorXml({ code: "ServiceUnavailable", message: `s3rver: ${error.message}`, resource: request.url ?? "/", requestId: trace.requestId }));
         } else {
           response.destroy(error);
         }
@@ -157,4 +170,12 @@ function flatHeaders(request: IncomingMessage): Record<string, string> {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(",") : value;
   }
   return headers;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

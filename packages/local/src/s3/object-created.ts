@@ -53,16 +53,38 @@ function isForm(contentType: string | undefined): boolean {
 
 /** The form's `key` field, with `${filename}` replaced by the uploaded file's name, as S3 does. */
 async function formUploadKey(request: S3Request): Promise<string | null> {
+  const form = await parseForm(request);
+  const key = form?.get("key");
+  return typeof key === "string" ? key.replace(/\$\{filename\}/g, filenameOf(form!)) : null;
+}
+
+/**
+ * s3rver stores a form upload under its `key` field verbatim, while S3 replaces `${filename}`: the
+ * form re-encoded with the key S3 would use, or null when there is nothing to replace.
+ */
+export async function withFilenameSubstituted(request: S3Request): Promise<{ body: Buffer; contentType: string } | null> {
+  const form = await parseForm(request);
+  const key = form?.get("key");
+  if (!form || typeof key !== "string" || !key.includes("${filename}")) return null;
+  const rewritten = new FormData();
+  for (const [name, value] of form.entries()) {
+    rewritten.append(name, name === "key" ? key.replace(/\$\{filename\}/g, filenameOf(form)) : value);
+  }
+  const encoded = new Response(rewritten);
+  return { body: Buffer.from(await encoded.arrayBuffer()), contentType: encoded.headers.get("content-type") ?? "" };
+}
+
+async function parseForm(request: S3Request): Promise<FormData | null> {
   try {
-    const form = await new Response(Uint8Array.from(request.body), { headers: { "content-type": request.headers["content-type"] ?? "" } }).formData();
-    const key = form.get("key");
-    if (typeof key !== "string") return null;
-    const file = form.get("file");
-    const filename = file !== null && typeof file !== "string" ? file.name : "";
-    return key.replace(/\$\{filename\}/g, filename);
+    return await new Response(Uint8Array.from(request.body), { headers: { "content-type": request.headers["content-type"] ?? "" } }).formData();
   } catch {
     return null;
   }
+}
+
+function filenameOf(form: FormData): string {
+  const file = form.get("file");
+  return file !== null && typeof file !== "string" ? file.name : "";
 }
 
 function decode(text: string): string {

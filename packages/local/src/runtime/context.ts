@@ -1,0 +1,38 @@
+import type { Authorize, LocalIssuer } from "../auth";
+import type { AwsClients, AwsCredentials } from "../aws";
+import type { FunctionHost } from "../lambda/function-host";
+import type { Logger } from "../log";
+import type { ResourceNames } from "../names";
+import type { LikesQueues } from "../resources/queues";
+import type { CreatedObject } from "../s3/front";
+import type { FunctionKey, RuntimePorts, ServiceName, StartOptions } from "./options";
+
+/** What the startup steps share: settings decided up front, and what each step makes for the next. */
+export interface StartContext {
+  options: StartOptions;
+  log: Logger;
+  env: NodeJS.ProcessEnv;
+  inMemory: boolean;
+  dataDir: string;
+  names: ResourceNames;
+  credentials: AwsCredentials;
+  region: string;
+  /** Endpoints given by configuration: no local server is started for these services. */
+  external: Partial<Record<ServiceName, string>>;
+  ports?: RuntimePorts;
+  /** Known as soon as the ports are: local servers listen on 127.0.0.1 at their port. */
+  endpoints?: Record<ServiceName, string>;
+  clients?: AwsClients;
+  queues?: LikesQueues;
+  issuer?: LocalIssuer;
+  authorize?: Authorize;
+  hosts?: Record<FunctionKey, FunctionHost>;
+  apiUrl?: string;
+  /** The S3 front starts before the uploads subscriber exists; it reports to whatever is wired here. */
+  onObjectCreated: (object: CreatedObject) => void;
+}
+
+export function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} is not ready`);
+  return value;
+}

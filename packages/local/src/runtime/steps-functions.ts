@@ -1,0 +1,92 @@
+import { manifest } from "../../../../infra/manifest";
+import { createAsyncInvoker } from "../lambda/async-invoke";
+import { createFunctionHost } from "../lambda/function-host";
+import type { FunctionHost } from "../lambda/function-host";
+import { resolveHandler } from "../paths";
+import { createLikesQueues } from "../resources/queues";
+import { matchesNotification, notificationEvent } from "../s3/notifications";
+import type { NotificationConfig } from "../s3/notifications";
+import { startSqs } from "../servers/sqs";
+import { need } from "./context";
+import type { StartContext } from "./context";
+import { functionEnv } from "./function-env";
+import type { FunctionKey } from "./options";
+import type { Cleanup, Step } from "./steps";
+
+export const functionKeys: readonly FunctionKey[] = ["api", "likes", "uploads"];
+
+/**
+ * SQS (unless an endpoint is configured), the likes queue and its DLQ, then the three functions —
+ * their environment needs the queue URL — and the API's cold start, so the first request is fast.
+ * All of it runs while DynamoDB Local's JVM is still starting.
+ */
+export function queuesAndFunctionsStep(ctx: StartContext): Step {
+  return {
+    name: `${ctx.external.sqs ? "" : "SQS (local-aws-sqs), "}queues ${ctx.names.queue} + ${ctx.names.dlq}, functions`,
+    run: async () => {
+      const stops: Cleanup[] = [];
+      const stopAll = async () => {
+        for (const stop of stops.reverse()) await stop();
+      };
+      try {
+        if (!ctx.external.sqs) stops.push((await startSqs({ port: need(ctx.ports, "ports").sqs })).stop);
+        ctx.queues = await createLikesQueues(need(ctx.clients, "clients").sqs, ctx.names, ctx.options.queueVisibilityTimeoutSeconds);
+        stops.push(createFunctions(ctx));
+        // Not a failure if the API cannot load: the error is logged, and a fix on disk reloads it.
+        await need(ctx.hosts, "functions").api.warm();
+      } catch (error) {
+        await stopAll();
+        throw error;
+      }
+      return stopAll;
+    },
+  };
+}
+
+function createFunctions(ctx: StartContext): Cleanup {
+  const endpoints = need(ctx.endpoints, "endpoints");
+  const queueUrl = need(ctx.queues, "queues").queueUrl;
+  const host = (key: FunctionKey): FunctionHost => {
+    const spec = manifest.functions[key];
+    const override = ctx.options.functions?.[key];
+    const physicalName = ctx.names.functions[key];
+    return createFunctionHost(
+      {
+        name: spec.name,
+        physicalName,
+        handler: resolveHandler(override?.handler ?? spec.handler),
+        timeoutSeconds: override?.timeoutSeconds ?? spec.timeoutSeconds,
+        memoryMb: spec.memoryMb,
+        env: functionEnv(key, physicalName, {
+          endpoints,
+          credentials: ctx.credentials,
+          region: ctx.region,
+          resources: { tableName: ctx.names.table, bucketName: ctx.names.bucket, queueUrl },
+          inherited: ctx.env,
+          ...(ctx.options.functionEnv ? { extra: ctx.options.functionEnv } : {}),
+        }),
+        // sharp's native libraries must be loaded by the main thread before a worker uses them.
+        ...(key === "uploads" ? { preload: ["sharp"] } : {}),
+      },
+      ctx.log,
+    );
+  };
+  const hosts = { api: host("api"), likes: host("likes"), uploads: host("uploads") };
+  ctx.hosts = hosts;
+
+  const uploads = createAsyncInvoker(hosts.uploads, {
+    retryAttempts: manifest.notifications.uploads.retryAttempts,
+    retryDelaysMs: ctx.options.asyncRetryDelaysMs ?? [1000, 2000],
+    log: ctx.log,
+  });
+  const notification: NotificationConfig = { configurationId: "uploads", ...manifest.notifications.uploads };
+  ctx.onObjectCreated = (object) => {
+    if (!matchesNotification(notification, object.eventName, object.key)) return;
+    uploads.invoke(notificationEvent(notification, object, ctx.region), `${object.eventName} ${object.key}`);
+  };
+  return async () => {
+    ctx.onObjectCreated = () => undefined;
+    await uploads.stop();
+    await Promise.all(functionKeys.map((key) => hosts[key].stop()));
+  };
+}
