@@ -1,6 +1,6 @@
 /**
  * Deployment settings that are not part of the manifest: they only exist on AWS, vary per stage
- * or per account, and come from the environment of `sst deploy` / `sst dev` (see docs/DEPLOY.md).
+ * or per account, and come from the environment of `sst deploy` / `sst dev` (see the README, "Deploy").
  * Read once here; every other infra module takes them from this one.
  */
 import { manifest } from "./manifest";
