@@ -77,6 +77,11 @@ describe("errors are problem+json", () => {
     await expectProblem(await send("PATCH", "/users/01ARZ3NDEKTSV4RRFFQ69G5FAV", { ...json({ age: 30 }), headers: { "content-type": "application/json", "if-match": "3" } }), 400);
   });
 
+  it("415 for a body that is not sent as JSON", async () => {
+    const body = await expectProblem(await send("POST", "/users", { headers: { "content-type": "application/x-www-form-urlencoded" }, body: "username=x" }), 415);
+    expect(body.detail).toContain("application/json");
+  });
+
   it("409 when the username is taken", async () => {
     await unwrap(api.client.users.$post({ json: newUser("dupe") }));
     await expectProblem(await send("POST", "/users", json(newUser("dupe"))), 409);

@@ -5,6 +5,7 @@
  *   npm run dev -- --in-memory    nothing on disk
  *   npm run dev -- --reset        empty the table and bucket first
  */
+import "./sdk-warning";
 import { parseArgs } from "node:util";
 import { createConsoleLogger } from "./log";
 import { watchForOrphaning } from "./orphan-watch";

@@ -162,6 +162,7 @@ function errorsOf(route: RouteDoc, isPublic: boolean): Record<number, string> {
     errors[403] = "The token lacks this route's scope.";
   }
   if (request.body) errors[413] = "The body is larger than 1 MiB.";
+  if (request.body) errors[415] = "The body was not sent as `Content-Type: application/json`.";
   errors[500] = "Something went wrong on our side; quote the `requestId` if you report it.";
   return { ...errors, ...route.errors };
 }
