@@ -1,6 +1,5 @@
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { JSONWebKeySet } from "jose";
 import { manifest } from "../../../../infra/manifest";
 import { defaultDataDir, issuerUrl } from "./defaults";
@@ -11,6 +10,7 @@ import type { IssuerKey } from "./issuer-key";
 import { handleTokenRequest } from "./token-endpoint";
 import { createTokenSigner } from "./token-signer";
 import type { SignToken } from "./token-signer";
+import { listenOnLoopback } from "../ports";
 
 export interface IssuerOptions {
   /** 0 picks a free port. */
@@ -73,14 +73,7 @@ export async function startIssuer(options: IssuerOptions): Promise<LocalIssuer> 
     return send(response, 404, { error: "not_found" });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host ?? "127.0.0.1", () => {
-      server.removeListener("error", reject);
-      resolve();
-    });
-  });
-  url = issuerUrl((server.address() as AddressInfo).port);
+  url = issuerUrl(await listenOnLoopback(server, options.port, options.host));
   sign = createTokenSigner({ key, issuer: url, audience });
 
   return {

@@ -1,6 +1,5 @@
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Context } from "aws-lambda";
 import { manifest } from "../../../../infra/manifest";
 import type { Authorize } from "../auth";
@@ -16,6 +15,7 @@ import type { RequestHeaders } from "./request-event";
 import { gatewayResponse, responseFromResult } from "./response";
 import type { HttpResponse } from "./response";
 import { matchRoute } from "./routes";
+import { listenOnLoopback, closeNow } from "../ports";
 
 export type { Authorize } from "../auth";
 export type { HttpApiEvent } from "../events/api-gateway";
@@ -117,22 +117,11 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
       .then((result) => send(request, response, result, requestId))
       .catch(() => response.destroy());
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, "127.0.0.1", () => {
-      server.removeListener("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, options.port);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop: () => closeNow(server),
   };
 }
 

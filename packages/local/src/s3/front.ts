@@ -1,6 +1,5 @@
 import { createServer, request as httpRequest } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { AwsCredentials } from "../aws";
 import { ids } from "../events/ids";
@@ -9,6 +8,7 @@ import { isSuccessfulCreation, objectCreationOf, withFilenameSubstituted } from 
 import type { ObjectCreation } from "./object-created";
 import { checkPresignedRequest } from "./presigned-check";
 import { s3ErrorXml } from "./xml-error";
+import { listenOnLoopback, closeNow } from "../ports";
 
 /** An object that now exists, with what S3 reports about it in a notification. */
 export interface CreatedObject extends ObjectCreation {
@@ -138,22 +138,11 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
       response.end(s3ErrorXml({ code: "InternalError", message: String(error), resource: request.url ?? "/", requestId: ids.s3RequestId() }));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, "127.0.0.1", () => {
-      server.removeListener("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, options.port);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     stop: () =>
-      new Promise<void>((resolve) => {
-        upstreamClient.destroy();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+      (upstreamClient.destroy(), closeNow(server)),
   };
 }
 

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createRequestHandler } from "local-aws-sqs";
 import { localAccountId, localRegion } from "../names";
+import { listenOnLoopback, closeNow } from "../ports";
 
 export interface SqsServer {
   endpoint: string;
@@ -20,24 +20,13 @@ export async function startSqs(options: { port: number }): Promise<SqsServer> {
   });
   // Our own server rather than createSqsServer: its promise never settles when the port is busy.
   const server = createServer((request, response) => void requestHandler(request, response));
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, "127.0.0.1", () => {
-      server.removeListener("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, options.port);
   // Queue URLs carry the port: tell the service the one it really got.
   service.PORT = port;
   service.HOSTNAME = "127.0.0.1";
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        // Long polls hold connections open; close() alone would wait for them.
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    // Long polls hold connections open; close() alone would wait for them.
+    stop: () => closeNow(server),
   };
 }
