@@ -413,7 +413,7 @@ function report(figures: LikesBenchFigures): LikesBenchResult {
     gap: run.requestsPerLike / REQUESTS_PER_LIKE_GOAL,
   }));
   const notes = [
-    "One TransactWriteItems per liked user per batch: requests per like = distinct users per batch ÷ 10. A batch of 10 random likes over 10 users touches about 6.5 users; on one hot user it is one transaction.",
+    "One TransactWriteItems per batch (all its users together, each with its like puts and one ADD), plus one more when the first is cancelled (a redelivered or repeated like, a deleted user): a full batch of 10 costs 0.1 requests per like at best, whatever its spread over users.",
     "Requests are counted by an HTTP proxy in front of DynamoDB Local, so SDK retries count too; DynamoDB Local serializes transactions, so the TransactionConflict retries a real table may need under concurrent batches on one user do not show here.",
     "202 → counted is measured by polling the like items every 20 ms; under `npm run dev` the batching window (up to 1 s) dominates it, as on AWS.",
   ];

@@ -1,9 +1,10 @@
-import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createSqsServer } from "local-aws-sqs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DomainError } from "../src/errors";
 import {
   createDynamoLikeStore,
@@ -18,6 +19,7 @@ import {
   type LikeOutcome,
 } from "../src/likes";
 import { createDynamoUserStore, createUserUseCases, userKey, type UserUseCases } from "../src/users";
+import { localCredentials } from "../../local/src/servers/dynamodb";
 import { createTestTable } from "./support/table";
 
 let table: Awaited<ReturnType<typeof createTestTable>>;
@@ -48,6 +50,24 @@ const likeItems = async (userId: string) =>
       }),
     )
   ).Items ?? [];
+
+/**
+ * A client of the same DynamoDB Local that counts the TransactWriteItems requests it sends. The
+ * middleware sits after the SDK's retry step, so a retried attempt counts too.
+ */
+function transactionCountingClient() {
+  const client = new DynamoDBClient({ endpoint: inject("dynamoEndpoint"), region: "us-east-1", credentials: localCredentials });
+  let sent = 0;
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as { headers?: Record<string, string> };
+      if (request.headers?.["x-amz-target"]?.endsWith(".TransactWriteItems")) sent += 1;
+      return next(args);
+    },
+    { step: "deserialize", name: "countTransactWriteItems" },
+  );
+  return { documents: DynamoDBDocumentClient.from(client), transactions: () => sent };
+}
 
 describe("the like message", () => {
   it("round-trips through its queue encoding", () => {
@@ -94,6 +114,33 @@ describe("counting likes on DynamoDB Local", () => {
     const outcomes = await counter.count([like(ada.id, "x"), like(bob.id, "x"), like(cy.id, "x"), like(ada.id, "y"), like(bob.id, "y")]);
     expect(statuses(outcomes)).toEqual(["counted", "already_counted", "counted", "counted", "counted"]);
     expect([await likesOf(ada.id), await likesOf(bob.id), await likesOf(cy.id)]).toEqual([2, 2, 1]);
+  });
+
+  it("commits a batch over several users in one transaction, and a second once the first is cancelled", async () => {
+    const [ada, bob, cy, gone] = [await newUser(), await newUser(), await newUser(), await newUser()];
+    await counter.count([like(ada.id, "x"), like(bob.id, "y")]);
+    await users.remove(gone.id);
+    const { documents, transactions } = transactionCountingClient();
+    const counting = createLikeCounter({ store: createDynamoLikeStore({ client: documents, tableName: table.tableName }) });
+    const outcomes = await counting.count([
+      like(ada.id, "x"),
+      like(ada.id, "z"),
+      like(bob.id, "y"),
+      like(bob.id, "w"),
+      like(cy.id, "v"),
+      like(gone.id, "a"),
+      like(gone.id, "b"),
+      like(cy.id, "u"),
+    ]);
+    documents.destroy();
+    // The first is cancelled by the stored likes and the deleted user; the second holds the rest.
+    expect(transactions()).toBe(2);
+    expect(statuses(outcomes)).toEqual(["already_counted", "counted", "already_counted", "counted", "counted", "user_not_found", "user_not_found", "counted"]);
+    expect([await likesOf(ada.id), await likesOf(bob.id), await likesOf(cy.id)]).toEqual([2, 2, 2]);
+    expect((await likeItems(cy.id)).map((item) => item.sk).sort()).toEqual(["LIKE#u", "LIKE#v"]);
+    const profile = await table.documents.send(new GetCommand({ TableName: table.tableName, Key: userKey(gone.id) }));
+    expect(profile.Item).toBeUndefined();
+    expect(await likeItems(gone.id)).toEqual([]);
   });
 
   it("drops likes of a deleted user without recreating it", async () => {

@@ -8,8 +8,9 @@ export interface LikeCounterOptions {
 export type LikeCounter = ReturnType<typeof createLikeCounter>;
 
 /**
- * Counts a batch of likes with one store write per liked user (not per like), which is what keeps
- * DynamoDB requests per like low when batches are full.
+ * Counts a batch of likes with one store write for the whole batch (the DynamoDB store makes it one
+ * transaction for up to 100 actions), which is what keeps DynamoDB requests per like low when
+ * batches are full, however many users they touch.
  */
 export function createLikeCounter({ store }: LikeCounterOptions) {
   return {
@@ -17,32 +18,30 @@ export function createLikeCounter({ store }: LikeCounterOptions) {
     async count(likes: readonly LikeMessage[]): Promise<LikeOutcome[]> {
       // The same (user, liker) twice in one batch is written once: a transaction may not touch an
       // item twice, and the second copy would be `already_counted` anyway.
-      const byUser = new Map<string, Map<string, { like: LikeMessage; indexes: number[] }>>();
+      const distinct = new Map<string, { like: LikeMessage; indexes: number[] }>();
       likes.forEach((like, index) => {
-        const likers = byUser.get(like.userId) ?? new Map<string, { like: LikeMessage; indexes: number[] }>();
-        byUser.set(like.userId, likers);
-        const seen = likers.get(like.likerId);
+        const key = JSON.stringify([like.userId, like.likerId]);
+        const seen = distinct.get(key);
         if (seen) seen.indexes.push(index);
-        else likers.set(like.likerId, { like, indexes: [index] });
+        else distinct.set(key, { like, indexes: [index] });
       });
 
+      const entries = [...distinct.values()];
+      let written: LikeOutcome[];
+      try {
+        written = await store.addLikes(entries.map(({ like }) => ({ userId: like.userId, likerId: like.likerId, likedAt: like.likedAt })));
+      } catch (error) {
+        written = entries.map(() => ({ status: "failed", error }));
+      }
+
       const outcomes: LikeOutcome[] = new Array(likes.length);
-      await Promise.all(
-        [...byUser].map(async ([userId, likers]) => {
-          const distinct = [...likers.values()];
-          const written = await store.addLikes(
-            userId,
-            distinct.map(({ like }) => ({ likerId: like.likerId, likedAt: like.likedAt })),
-          );
-          distinct.forEach(({ indexes }, i) => {
-            const outcome = written[i] ?? { status: "failed", error: new Error("the store returned no outcome") };
-            const [first, ...copies] = indexes;
-            outcomes[first!] = outcome;
-            // A copy shares its original's fate, except that it is not what got counted.
-            for (const copy of copies) outcomes[copy] = outcome.status === "counted" ? { status: "already_counted" } : outcome;
-          });
-        }),
-      );
+      entries.forEach(({ indexes }, i) => {
+        const outcome = written[i] ?? { status: "failed", error: new Error("the store returned no outcome") };
+        const [first, ...copies] = indexes;
+        outcomes[first!] = outcome;
+        // A copy shares its original's fate, except that it is not what got counted.
+        for (const copy of copies) outcomes[copy] = outcome.status === "counted" ? { status: "already_counted" } : outcome;
+      });
       return outcomes;
     },
   };

@@ -3,6 +3,7 @@ export { likeKey } from "./keys";
 export type { LikePublisher } from "./publisher";
 export { createSqsLikePublisher, type SqsLikePublisherOptions } from "./sqs-publisher";
 export type { LikeOutcome, LikeStore, NewLike } from "./store";
-export { createDynamoLikeStore, MAX_LIKES_PER_TRANSACTION, type DynamoLikeStoreOptions } from "./dynamo-store";
+export { createDynamoLikeStore, type DynamoLikeStoreOptions } from "./dynamo-store";
+export { MAX_ACTIONS_PER_TRANSACTION, MAX_LIKES_PER_TRANSACTION } from "./transaction-plan";
 export { createLikeCounter, type LikeCounter } from "./counter";
 export { createLikeUseCases, type LikeUseCases } from "./use-cases";

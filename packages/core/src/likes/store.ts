@@ -10,6 +10,7 @@ export type LikeOutcome =
   | { status: "failed"; error: unknown };
 
 export interface NewLike {
+  userId: string;
   likerId: string;
   likedAt: string;
 }
@@ -17,9 +18,9 @@ export interface NewLike {
 /** What the like counter needs from storage; the DynamoDB adapter is one implementation. */
 export interface LikeStore {
   /**
-   * Stores each like of one user and adds the newly stored ones to the user's count, so that a
-   * liker is counted at most once, ever. `likes` holds distinct likers. Never rejects: the outcome of
-   * each like is returned at its index.
+   * Stores each like and adds the newly stored ones to their user's count, so that a liker is
+   * counted at most once per user, ever. `likes` may span many users but holds each (user, liker)
+   * pair at most once. Never rejects: the outcome of each like is returned at its index.
    */
-  addLikes(userId: string, likes: readonly NewLike[]): Promise<LikeOutcome[]>;
+  addLikes(likes: readonly NewLike[]): Promise<LikeOutcome[]>;
 }

@@ -15,14 +15,15 @@ type RecordResult = LikeOutcome | { status: "malformed"; issues: string };
  * The likes queue subscriber, in three steps:
  *
  * 1. parse every record with the core schema;
- * 2. count the valid likes in one go, so the counter writes one transaction per liked user instead
+ * 2. count the valid likes in one go, so the counter writes the whole batch, all its users, in one
+ *    transaction (a second one when redelivered likes or a deleted user cancel the first) instead
  *    of one per record; it returns each like's own outcome;
  * 3. let Powertools' BatchProcessor report: its record handler only looks up its record's result and
  *    throws when that record must be retried, so `batchItemFailures` lists exactly the malformed
  *    records and those whose writes failed (and the whole batch fails if every record did).
  *
  * Why not write from inside the record handler? Powertools calls it once per record, while the
- * grouped write needs the whole batch first; making each call wait for the others would tie
+ * batch's one write needs the whole batch first; making each call wait for the others would tie
  * correctness to Powertools processing records in parallel. Counting before reporting does not.
  *
  * A malformed message is logged and reported as failed: SQS delivers it again until
