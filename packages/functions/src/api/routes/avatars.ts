@@ -4,7 +4,6 @@ import type { ApiEnv } from "../env";
 import { IdParam, ThumbnailParam } from "../params";
 import { validate } from "../validate";
 
-
 /** Uploads go straight to the bucket with a signed form; thumbnails are served by redirect. */
 export const avatarRoutes = (avatars: AvatarUseCases) =>
   new Hono<ApiEnv>()
