@@ -12,7 +12,7 @@ afterEach(() => {
 });
 
 /** Runs one request with the logger on and returns the JSON lines it wrote. */
-async function linesWritten(request: () => Promise<Response>) {
+async function linesWritten(request: () => Response | Promise<Response>) {
   logger.setLogLevel("INFO");
   const lines: string[] = [];
   const capture = (chunk: unknown) => (lines.push(String(chunk)), true);
