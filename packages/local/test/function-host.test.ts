@@ -81,6 +81,23 @@ describe("the function host", () => {
     await expect(host.invoke({})).rejects.toThrow("Task timed out");
   });
 
+  it("starts another sandbox when concurrent invocations pile up, up to maxSandboxes", async () => {
+    // Each sandbox has its own module state: the id tells which one answered.
+    const { host } = await hostFor(
+      `const sandbox = Math.random().toString(36).slice(2);
+       export const handler = async () => { await new Promise((resolve) => setTimeout(resolve, 50)); return sandbox; };`,
+      { maxSandboxes: 2 },
+    );
+    await host.warm();
+    const burst = () => Promise.all(Array.from({ length: 12 }, () => host.invoke({})));
+    const first = new Set(await burst()); // the second sandbox starts cold while the first serves the burst
+    expect(first.size).toBe(1);
+    let seen = new Set<unknown>();
+    for (let round = 0; round < 50 && seen.size < 2; round++) seen = new Set([...seen, ...(await burst())]);
+    expect(seen.size).toBe(2);
+    expect(new Set([...seen, ...(await burst()), ...(await burst())]).size).toBe(2); // never more than maxSandboxes
+  });
+
   it("reports thrown errors and modules that cannot load as failed invocations", async () => {
     const thrown = await hostFor(`export const handler = async () => { throw new TypeError("bad input"); };`);
     await expect(thrown.host.invoke({})).rejects.toMatchObject({ name: "TypeError", message: "bad input" });

@@ -25,7 +25,17 @@ export interface FunctionSpec {
    * libraries must outlive the workers that use them (sharp's documentation on worker threads).
    */
   preload?: string[];
+  /**
+   * How many sandboxes may serve concurrent invocations (default 1). Lambda gives each concurrent
+   * invocation an environment of its own; offline, invocations share a sandbox until every sandbox has
+   * `scaleOutAt` in flight, then one more starts (cold) — so a burst of requests is not served by a single
+   * thread while the machine has cores to spare.
+   */
+  maxSandboxes?: number;
 }
+
+/** Invocations in flight on every sandbox before another one is started (up to `maxSandboxes`). */
+const scaleOutAt = 4;
 
 export interface InvokeOptions {
   /** The caller's context (the HTTP front makes one per request); default: a fresh one. */
@@ -56,6 +66,7 @@ interface Sandbox {
   worker: Worker;
   /** Settles when the handler module has loaded or failed to. */
   loaded: Promise<void>;
+  isLoaded: boolean;
   pending: Map<number, Pending>;
   retired: boolean;
 }
@@ -76,7 +87,9 @@ const bootstrap = `import(${JSON.stringify(tsxApiUrl)})
  * a timed-out sandbox is discarded, as Lambda discards the execution environment.
  */
 export function createFunctionHost(spec: FunctionSpec, log: Logger): FunctionHost {
-  let current: Sandbox | undefined;
+  /** The sandboxes taking new invocations (retired ones finish theirs and are not in here). */
+  const live: Sandbox[] = [];
+  const maxSandboxes = Math.max(1, spec.maxSandboxes ?? 1);
   let nextId = 1;
   let stopped = false;
   const sandboxes = new Set<Sandbox>();
@@ -90,11 +103,16 @@ export function createFunctionHost(spec: FunctionSpec, log: Logger): FunctionHos
       stderr: true,
       resourceLimits: { maxOldGenerationSizeMb: spec.memoryMb },
     });
-    let markLoaded = () => {};
-    const loaded = new Promise<void>((resolve) => (markLoaded = resolve));
+    let resolveLoaded = () => {};
+    const loaded = new Promise<void>((resolve) => (resolveLoaded = resolve));
+    const sandbox: Sandbox = { worker, loaded, isLoaded: false, pending: new Map(), retired: false };
+    const markLoaded = () => {
+      sandbox.isLoaded = true;
+      resolveLoaded();
+    };
     worker.once("exit", () => markLoaded());
-    const sandbox: Sandbox = { worker, loaded, pending: new Map(), retired: false };
     sandboxes.add(sandbox);
+    live.push(sandbox);
     for (const stream of [worker.stdout, worker.stderr]) {
       createInterface({ input: stream }).on("line", (line) => log.functionOutput(spec.name, line));
     }
@@ -124,9 +142,14 @@ export function createFunctionHost(spec: FunctionSpec, log: Logger): FunctionHos
     if (sandbox.retired && sandbox.pending.size === 0) void terminate(sandbox);
   }
 
-  function discard(sandbox: Sandbox, error: Error): void {
+  function unlist(sandbox: Sandbox): void {
     sandbox.retired = true;
-    if (current === sandbox) current = undefined;
+    const at = live.indexOf(sandbox);
+    if (at !== -1) live.splice(at, 1);
+  }
+
+  function discard(sandbox: Sandbox, error: Error): void {
+    unlist(sandbox);
     sandboxes.delete(sandbox);
     for (const [id, pending] of sandbox.pending) {
       clearTimeout(pending.timer);
@@ -141,16 +164,28 @@ export function createFunctionHost(spec: FunctionSpec, log: Logger): FunctionHos
   }
 
   function retire(sandbox: Sandbox): void {
-    sandbox.retired = true;
-    if (current === sandbox) current = undefined;
+    unlist(sandbox);
     if (sandbox.pending.size === 0) void terminate(sandbox);
+  }
+
+  /**
+   * The loaded sandbox with the fewest invocations in flight (the first one while none has loaded
+   * yet: its invocations wait for the cold start). Starts another when all of them are busy.
+   */
+  function pick(): Sandbox {
+    let best: Sandbox | undefined;
+    for (const sandbox of live) {
+      if (sandbox.isLoaded && (!best || sandbox.pending.size < best.pending.size)) best = sandbox;
+    }
+    const starting = live.some((sandbox) => !sandbox.isLoaded);
+    if (best && best.pending.size >= scaleOutAt && live.length < maxSandboxes && !starting) spawn();
+    return best ?? live[0] ?? spawn();
   }
 
   async function run(event: unknown, context: ContextData): Promise<unknown> {
     await preload(spec.preload ?? []);
     if (stopped) throw new FunctionError("Runtime.Stopped", "the offline runtime stopped");
-    current ??= spawn();
-    const sandbox = current;
+    const sandbox = pick();
     const id = nextId++;
     return new Promise((resolve, reject) => {
       const timeoutMs = Math.max(0, context.deadlineMs - Date.now());
@@ -190,16 +225,15 @@ export function createFunctionHost(spec: FunctionSpec, log: Logger): FunctionHos
     async warm() {
       await preload(spec.preload ?? []);
       if (stopped) return;
-      current ??= spawn();
-      await current.loaded;
+      await (live[0] ?? spawn()).loaded;
     },
     reload() {
-      if (current) retire(current);
+      for (const sandbox of [...live]) retire(sandbox);
     },
     async stop() {
       stopped = true;
       const all = [...sandboxes];
-      current = undefined;
+      live.length = 0;
       for (const sandbox of all) discard(sandbox, new FunctionError("Runtime.Stopped", "the offline runtime stopped"));
       await Promise.all(all.map((sandbox) => sandbox.worker.terminate()));
     },

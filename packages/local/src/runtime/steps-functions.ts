@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { manifest } from "../../../../infra/manifest";
 import { createAsyncInvoker } from "../lambda/async-invoke";
 import { createFunctionHost } from "../lambda/function-host";
@@ -67,6 +68,9 @@ function createFunctions(ctx: StartContext): Cleanup {
         }),
         // sharp's native libraries must be loaded by the main thread before a worker uses them.
         ...(key === "uploads" ? { preload: ["sharp"] } : {}),
+        // Requests arrive concurrently: under load the API scales out to a sandbox per core (at most 4),
+        // as Lambda starts more environments, instead of queueing every request on one thread.
+        ...(key === "api" ? { maxSandboxes: Math.min(4, availableParallelism()) } : {}),
       },
       ctx.log,
     );
