@@ -1,4 +1,4 @@
-import { createServer, request as httpRequest } from "node:http";
+import { Agent, createServer, request as httpRequest } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { AwsCredentials } from "../aws";
@@ -47,6 +47,10 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
   const region = options.region ?? localRegion;
   const check = options.check ?? checkPresignedRequest;
   const upstream = new URL(options.upstream);
+  // A fresh connection per forwarded request: with Node's default keep-alive agent, a request sent on
+  // a socket that s3rver is just closing as idle fails with ECONNRESET (seen as a rare 503 in tests).
+  // On loopback the extra connect costs next to nothing.
+  const upstreamAgent = new Agent({ keepAlive: false });
   const upstreamClient = new S3Client({
     endpoint: options.upstream,
     region,
@@ -107,8 +111,9 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
     return new Promise<number>((resolve) => {
       // The body is already here in full; the client's 100-continue handshake is over.
       delete headers.expect;
+      delete headers.connection;
       const outgoing = httpRequest(
-        { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers },
+        { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers, agent: upstreamAgent },
         (incoming) => {
           const raw = [...incoming.rawHeaders];
           if (!incoming.headers["x-amz-request-id"]) raw.push("x-amz-request-id", trace.requestId, "x-amz-id-2", trace.hostId);
