@@ -1,9 +1,8 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Resource } from "sst/resource";
 import * as z from "zod";
 import { createDynamoLikeStore, createLikeCounter } from "@users/core/likes";
+import { documentClient } from "../clients/dynamodb";
 import type { LikesSubscriberDependencies } from "./subscriber";
 
 const Config = z.object({
@@ -12,14 +11,10 @@ const Config = z.object({
   faultRate: z.coerce.number().min(0).max(1).default(0),
 });
 
-/**
- * The likes subscriber's composition root: config checked once at cold start, the DynamoDB client
- * built once per container. Endpoints come from the SDK's configuration chain
- * (AWS_ENDPOINT_URL_DYNAMODB offline), so the same code runs offline and on AWS.
- */
+/** The likes subscriber's composition root: config checked once at cold start, clients built once per container. */
 export function createLikesDependencies(): LikesSubscriberDependencies & { faultRate: number } {
   const config = Config.parse({ tableName: Resource.Users.name, faultRate: process.env.LIKES_FAULT_RATE || undefined });
-  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  const documents = documentClient();
   const logger = new Logger({ serviceName: "likes-subscriber" });
   if (config.faultRate > 0) logger.warn("LIKES_FAULT_RATE is set: invocations will fail on purpose (test-only)", { faultRate: config.faultRate });
   return {
