@@ -7,7 +7,7 @@ process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
 
 export default defineConfig({
   test: {
-    include: ["packages/*/test/**/*.test.ts", "infra/test/**/*.test.ts"],
+    include: ["packages/*/test/**/*.test.ts", "infra/test/**/*.test.ts", "test/**/*.test.ts"],
     globalSetup: ["packages/local/test/global-setup.ts"],
     typecheck: { enabled: true, include: ["packages/*/test/**/*.test-d.ts"], tsconfig: "tsconfig.json" },
     testTimeout: 30_000,

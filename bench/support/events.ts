@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from "aws-lambd
 
 /**
  * A full API Gateway HTTP API (payload 2.0) event as the gateway sends it after its JWT authorizer,
- * field for field like ../shared/fixtures/aws-events/apigw-http-jwt-authorizer-auth.json, built in
+ * field for field like fixtures/aws-events/apigw-http-jwt-authorizer.json, built in
  * code so the bench needs nothing outside the repository.
  */
 export function apiEvent(

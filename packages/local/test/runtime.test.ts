@@ -86,7 +86,7 @@ describe("API: request → payload 2.0 event → Lambda → response", () => {
     expect(env.endpoint).toBe(runtime.endpoints.dynamodb);
 
     // Field by field against an event AWS sent through a JWT authorizer.
-    const recorded = await fixture<Record<string, unknown>>("apigw-http-jwt-authorizer-auth.json");
+    const recorded = await fixture<Record<string, unknown>>("apigw-http-jwt-authorizer.json");
     const { headers: _h, cookies: _c, queryStringParameters: _q, body: _b, requestContext, ...rest } = event;
     const { headers: _rh, requestContext: recordedContext, ...recordedRest } = recorded as Record<string, unknown> & { requestContext: Record<string, unknown> };
     expect(shape(rest)).toEqual(shape(recordedRest));
@@ -147,7 +147,7 @@ describe("queue → likes subscriber", () => {
 
     // Records are full-shape, field by field as Lambda's poller passes them.
     const record = seen("good-1")[0]!.record as SQSRecord;
-    const recorded = (await fixture<{ Records: SQSRecord[] }>("sqs-base.json")).Records[0]!;
+    const recorded = (await fixture<{ Records: SQSRecord[] }>("sqs-batch.json")).Records[0]!;
     expect(shape({ ...record, messageAttributes: {} })).toEqual(shape({ ...recorded, messageAttributes: {} }));
     expect(record.eventSourceARN).toBe(runtime.resources.queueArn);
     expect(record.messageAttributes.source).toMatchObject({ stringValue: "test", dataType: "String" });
@@ -177,7 +177,7 @@ describe("bucket → uploads subscriber", () => {
     const put = await client.send(new PutObjectCommand({ Bucket: runtime.resources.bucketName, Key: key, Body: body, ContentType: "image/jpeg" }));
     await reports.waitFor(() => uploads().length >= 1);
     const [event] = uploads();
-    const recorded = await fixture<S3Event>("s3-base.json");
+    const recorded = await fixture<S3Event>("s3-object-created.json");
     expect(shape(event)).toEqual(shape(recorded));
     const record = event!.Records[0]!;
     expect(record).toMatchObject({

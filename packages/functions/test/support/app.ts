@@ -1,5 +1,4 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
-import { readFileSync } from "node:fs";
 import { createClient } from "@users/client";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
@@ -8,16 +7,15 @@ import { s3ClientConfig } from "@users/core/avatars";
 import { createApp } from "../../src/api/app";
 import { composeApi } from "../../src/api/compose";
 import { createTestTable } from "../../../core/test/support/table";
+import { fixture } from "../../../../fixtures/aws-events/load";
 
-const fixture = JSON.parse(
-  readFileSync(new URL("../../../../../shared/fixtures/aws-events/apigw-http-jwt-authorizer-auth.json", import.meta.url), "utf8"),
-) as APIGatewayProxyEventV2WithJWTAuthorizer;
+const authorizerEvent = fixture<APIGatewayProxyEventV2WithJWTAuthorizer>("apigw-http-jwt-authorizer.json");
 
 export const allScopes = ["users:read", "users:write", "likes:write"];
 
 /** The Lambda bindings `handle(app)` would pass: a real-shaped event whose authorizer verified `sub` and `scopes`. */
 export function authorizedEnv(sub = "tester", scopes: string[] | null = allScopes) {
-  const event = structuredClone(fixture);
+  const event = structuredClone(authorizerEvent);
   event.requestContext.requestId = crypto.randomUUID();
   event.requestContext.authorizer.jwt = {
     claims: { sub, iss: "http://127.0.0.1:3001", aud: "users-api-local", scope: (scopes ?? []).join(" ") },

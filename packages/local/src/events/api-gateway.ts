@@ -49,7 +49,7 @@ export const localApiId = "l0ca1ap1gw";
 
 /**
  * An API Gateway HTTP API payload-2.0 event, field by field as AWS sends it (see
- * shared/fixtures/aws-events/apigw-http-*.json): lower-cased headers, cookies split out of the
+ * fixtures/aws-events/apigw-http-*.json): lower-cased headers, cookies split out of the
  * Cookie header, the query string both raw and parsed, base64 bodies for binary content, and the JWT
  * authorizer's claims as strings.
  */

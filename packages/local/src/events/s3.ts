@@ -33,7 +33,7 @@ const bucketOwnerPrincipalId = "A1S3RVERLOCALOWNER";
 
 /**
  * One S3 notification record, eventVersion 2.1, field by field as S3 sends it (see
- * shared/fixtures/aws-events/s3-base.json), with the key URL-encoded (`+` for spaces) as S3 does.
+ * fixtures/aws-events/s3-object-created.json), with the key URL-encoded (`+` for spaces) as S3 does.
  */
 export function s3Record(input: S3RecordInput): S3EventRecord {
   return {

@@ -20,7 +20,7 @@ const localSenderId = "AIDAIENQZJOLO23YVJ4VO";
 
 /**
  * One record of an SQS event-source-mapping batch, every field AWS sends (see
- * shared/fixtures/aws-events/sqs-base.json); attribute values are strings, as AWS sends them.
+ * fixtures/aws-events/sqs-batch.json); attribute values are strings, as AWS sends them.
  */
 export function sqsRecord(input: SqsRecordInput): SQSRecord {
   const now = String(Date.now());

@@ -1,6 +1,6 @@
 /**
  * The structure of a value with its leaves replaced by their types, so an event made offline can be
- * compared field by field with one AWS sent, without comparing ids and timestamps.
+ * compared field by field with one AWS sends, without comparing ids and timestamps.
  */
 export function shape(value: unknown): unknown {
   if (value === null) return "null";
@@ -11,8 +11,4 @@ export function shape(value: unknown): unknown {
   return typeof value;
 }
 
-export async function fixture<T = Record<string, unknown>>(name: string): Promise<T> {
-  const { readFile } = await import("node:fs/promises");
-  const url = new URL(`../../../../../shared/fixtures/aws-events/${name}`, import.meta.url);
-  return JSON.parse(await readFile(url, "utf8")) as T;
-}
+export { fixture } from "../../../../fixtures/aws-events/load";
