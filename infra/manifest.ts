@@ -53,8 +53,34 @@ export const manifest = {
       handler: "packages/functions/src/api/handler.handler",
       timeoutSeconds: 10,
       memoryMb: 512,
-      /** Least privilege: the resources (by component name) the function may use, deployed and offline. */
+      /** The components whose `Resource.X` (name, url) the handler reads. Links carry no permissions. */
       links: ["Users", "Avatars", "Likes"],
+      /**
+       * Least privilege: exactly the actions the function's code sends, on its own resources. A
+       * resource is a component name (its ARN), optionally `/<suffix>` appended to that ARN.
+       * Presigned requests are authorized as the signing role: the avatar upload POST needs
+       * s3:PutObject, the thumbnail links s3:GetObject. DynamoDB transactions are authorized per item
+       * (Put → PutItem, Delete → DeleteItem); DeleteObjects per key (s3:DeleteObject).
+       */
+      permissions: [
+        {
+          actions: [
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:Query",
+            "dynamodb:BatchWriteItem",
+          ],
+          resources: ["Users"],
+        },
+        { actions: ["dynamodb:Query"], resources: ["Users/index/*"] },
+        { actions: ["s3:PutObject"], resources: ["Avatars/uploads/*"] },
+        { actions: ["s3:GetObject"], resources: ["Avatars/thumbnails/*"] },
+        { actions: ["s3:DeleteObject"], resources: ["Avatars/uploads/*", "Avatars/thumbnails/*"] },
+        { actions: ["s3:ListBucket"], resources: ["Avatars"] },
+        { actions: ["sqs:SendMessage"], resources: ["Likes"] },
+      ],
     },
     likes: {
       name: "LikesSubscriber",
@@ -62,6 +88,15 @@ export const manifest = {
       timeoutSeconds: 30,
       memoryMb: 256,
       links: ["Users"],
+      permissions: [
+        /** One transaction per batch: a conditional Put per like, an `ADD likes` Update per user. */
+        { actions: ["dynamodb:PutItem", "dynamodb:UpdateItem"], resources: ["Users"] },
+        /**
+         * Sent by the event source mapping (Lambda's poller, offline: the runtime's poller) with
+         * this function's role, never by the handler: AWS's documented minimum for an SQS source.
+         */
+        { actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], resources: ["Likes"] },
+      ],
     },
     uploads: {
       name: "UploadsSubscriber",
@@ -69,6 +104,15 @@ export const manifest = {
       timeoutSeconds: 30,
       memoryMb: 1536,
       links: ["Users", "Avatars"],
+      permissions: [
+        { actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"], resources: ["Users"] },
+        /** GetObject covers HeadObject (the thumbnails' source metadata). */
+        { actions: ["s3:GetObject"], resources: ["Avatars/uploads/*", "Avatars/thumbnails/*"] },
+        { actions: ["s3:PutObject"], resources: ["Avatars/thumbnails/*"] },
+        { actions: ["s3:DeleteObject"], resources: ["Avatars/uploads/*", "Avatars/thumbnails/*"] },
+        /** Also what makes a missing key a 404 rather than a 403. */
+        { actions: ["s3:ListBucket"], resources: ["Avatars"] },
+      ],
     },
   },
 
