@@ -5,6 +5,13 @@
  * Plain data only: no `sst` globals, no Node APIs, so it typechecks and imports anywhere.
  */
 
+/**
+ * Where the console runs offline (Vite's dev server). The one list of browser origins: the API's and
+ * the bucket's CORS and the issuer's redirect allow-list all start from it, and the deployed stack adds
+ * the site's own URL (infra/web.ts).
+ */
+const consoleOrigins = ["http://127.0.0.1:5173", "http://localhost:5173"] as const;
+
 /** Names are the SST component names; SST derives the physical names from app + stage. */
 export const manifest = {
   /** The SST app name: physical names are `<app>-<stage>-<Name>`, deployed and offline alike. */
@@ -25,8 +32,8 @@ export const manifest = {
     name: "Avatars",
     uploadPrefix: "uploads/",
     thumbnailPrefix: "thumbnails/",
-    /** Browsers POST the presigned form straight to the bucket. */
-    cors: { allowMethods: ["POST", "GET"], allowOrigins: ["*"], allowHeaders: ["*"], maxAge: 3600 },
+    /** Browsers POST the presigned form straight to the bucket, from the console's origins only. */
+    cors: { allowMethods: ["POST", "GET"], allowOrigins: consoleOrigins, allowHeaders: ["*"], maxAge: 3600 },
   },
 
   queue: {
@@ -125,7 +132,7 @@ export const manifest = {
     integrationTimeoutSeconds: 30,
     throttling: { burstLimit: 200, rateLimit: 100 },
     cors: {
-      allowOrigins: ["*"],
+      allowOrigins: consoleOrigins,
       allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
       allowHeaders: ["authorization", "content-type", "if-match"],
       exposeHeaders: ["location", "x-request-id", "etag"],
@@ -133,6 +140,22 @@ export const manifest = {
     },
     /** Routes that API Gateway serves without the JWT authorizer. Everything else goes through it. */
     publicRoutes: ["GET /health", "GET /openapi.json", "GET /docs", "GET /docs/{proxy+}"],
+  },
+
+  web: {
+    /** The console (packages/web), deployed as a static site; offline, Vite's dev server. */
+    name: "Console",
+    path: "packages/web",
+    localOrigins: consoleOrigins,
+    /** The redirect URI is `<origin><callbackPath>`; after sign-out the issuer sends the browser to `<origin><signedOutPath>`. */
+    callbackPath: "/callback",
+    signedOutPath: "/",
+    /** The offline issuer's public client (no secret); deployed, the Cognito app client's id. */
+    localClientId: "users-console",
+    /** All the console asks for: the API scopes its screens use, plus `openid` for an ID token. */
+    scopes: ["openid", "users:read", "users:write", "likes:write"],
+    /** What the console's build reads (Vite exposes only VITE_* to the browser). */
+    env: { apiUrl: "VITE_API_URL", issuer: "VITE_ISSUER", clientId: "VITE_CLIENT_ID", scopes: "VITE_SCOPES" },
   },
 
   auth: {

@@ -23,8 +23,8 @@ describe("the local issuer's endpoints", () => {
       jwks_uri: `${issuer.url}/.well-known/jwks.json`,
       token_endpoint: `${issuer.url}/oauth2/token`,
       id_token_signing_alg_values_supported: ["RS256"],
-      scopes_supported: [...manifest.auth.scopes],
-      grant_types_supported: ["client_credentials"],
+      scopes_supported: ["openid", ...manifest.auth.scopes],
+      grant_types_supported: ["authorization_code", "refresh_token", "client_credentials"],
     });
   });
 

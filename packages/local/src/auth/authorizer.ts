@@ -41,10 +41,18 @@ export function createLocalAuthorizer(options: LocalAuthorizerOptions): Authoriz
   const algorithms = [...(options.algorithms ?? manifest.auth.algorithms)];
   const clockTolerance = options.clockToleranceSeconds ?? 5;
   const keys = keySource(options);
+  // Performance (issue 16): a signature check costs the runtime's main thread more than the rest of
+  // the request; a client sends the same token until it expires, so each accepted token is verified
+  // once. The cache key is the whole token (signature included), so only the exact bytes that passed
+  // hit it; `exp` is checked again on every hit, and a token past it is verified afresh (and refused).
+  const accepted = new Map<string, { exp: number; result: AuthorizeResult }>();
 
   return async (request) => {
     try {
       const token = bearerToken(request.headers);
+      const hit = accepted.get(token);
+      if (hit && Date.now() / 1000 < hit.exp + clockTolerance) return hit.result;
+      if (hit) accepted.delete(token);
       const header = decodeHeader(token);
       if (typeof header.alg !== "string" || !algorithms.includes(header.alg)) throw new TokenRejected("algorithm");
       // Keys are looked up by kid only; a token without one names no key.
@@ -57,12 +65,18 @@ export function createLocalAuthorizer(options: LocalAuthorizerOptions): Authoriz
       });
       checkAudience(payload, audiences);
       checkIssuedAt(payload, clockTolerance);
-      return { ok: true, claims: toAuthorizerClaims(payload), scopes: scopesOf(payload) };
+      const result: AuthorizeResult = { ok: true, claims: toAuthorizerClaims(payload), scopes: scopesOf(payload) };
+      if (accepted.size >= maxCachedTokens) accepted.delete(accepted.keys().next().value as string);
+      accepted.set(token, { exp: payload.exp as number, result });
+      return result;
     } catch (error) {
       return { ok: false, status: 401, message: rejectionMessage(error) };
     }
   };
 }
+
+/** Accepted tokens remembered at once (the oldest is forgotten first). */
+const maxCachedTokens = 1000;
 
 /** API Gateway takes the token alone or after `Bearer `; header names arrive in any case. */
 function bearerToken(headers: Record<string, string>): string {

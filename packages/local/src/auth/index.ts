@@ -6,6 +6,8 @@ export type { IssuerOptions, LocalIssuer } from "./issuer-server";
 export { createIssuerKey, loadOrCreateIssuerKey } from "./issuer-key";
 export type { IssuerKey } from "./issuer-key";
 export { loadOrCreateIssuerClient } from "./issuer-client";
+export { consoleClient } from "./public-clients";
+export type { PublicClient } from "./public-clients";
 export type { IssuerClient } from "./issuer-client";
 export { allScopes, createTokenSigner, LOCAL_CLIENT_ID } from "./token-signer";
 export type { SignToken, SignTokenOptions } from "./token-signer";

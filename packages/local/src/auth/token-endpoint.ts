@@ -1,6 +1,10 @@
 import { manifest } from "../../../../infra/manifest";
+import { handleCodeGrant, handleRefreshGrant } from "./code-grants";
+import type { CodeGrantConfig } from "./code-grants";
 import { credentialsMatch } from "./issuer-client";
 import type { IssuerClient } from "./issuer-client";
+import { oauthError, tokenLifetimeSeconds } from "./token-response";
+import type { TokenResponse } from "./token-response";
 import type { SignToken } from "./token-signer";
 
 export interface TokenRequest {
@@ -9,27 +13,26 @@ export interface TokenRequest {
   authorization: string | undefined;
 }
 
-export interface TokenResponse {
-  status: 200 | 400 | 401;
-  headers: Record<string, string>;
-  body: Record<string, string | number>;
-}
-
-export const tokenLifetimeSeconds = 3600;
+export type { TokenResponse } from "./token-response";
+export { tokenLifetimeSeconds };
 const knownScopes: readonly string[] = manifest.auth.scopes;
 
+export interface TokenEndpointConfig extends CodeGrantConfig {
+  /** The confidential client (client credentials). */
+  client: IssuerClient;
+  sign: SignToken;
+}
+
 /**
- * `POST /oauth2/token` for the client-credentials grant, answering as Cognito does (RFC 6749 §4.4):
- * client authentication by HTTP Basic or by form fields, scopes limited to the known ones, all of
- * them when none are asked for.
+ * `POST /oauth2/token`, answering as Cognito does. A request with a secret (HTTP Basic or form
+ * fields) is the confidential client's client-credentials grant (RFC 6749 §4.4); one with only a
+ * `client_id` is a public client's authorization-code (with PKCE) or refresh-token grant.
  */
-export async function handleTokenRequest(
-  request: TokenRequest,
-  config: { client: IssuerClient; sign: SignToken },
-): Promise<TokenResponse> {
+export async function handleTokenRequest(request: TokenRequest, config: TokenEndpointConfig): Promise<TokenResponse> {
   const form = new URLSearchParams(request.body);
   const credentials = basicCredentials(request.authorization) ?? formCredentials(form);
-  if (!credentials || !credentialsMatch(config.client, credentials.id, credentials.secret)) {
+  if (!credentials) return handlePublicClient(form, config);
+  if (!credentialsMatch(config.client, credentials.id, credentials.secret)) {
     return oauthError(401, "invalid_client", { "www-authenticate": 'Basic realm="local issuer"' });
   }
   const grantType = form.get("grant_type");
@@ -53,6 +56,17 @@ export async function handleTokenRequest(
   };
 }
 
+async function handlePublicClient(form: URLSearchParams, config: TokenEndpointConfig): Promise<TokenResponse> {
+  const client = config.clients.get(form.get("client_id") ?? "");
+  if (!client) return oauthError(401, "invalid_client");
+  const grantType = form.get("grant_type");
+  if (grantType === "authorization_code") return handleCodeGrant(form, client, config);
+  if (grantType === "refresh_token") return handleRefreshGrant(form, client, config);
+  if (grantType === null) return oauthError(400, "invalid_request");
+  // A public client cannot keep a secret, so it has no grant of its own (client credentials).
+  return oauthError(400, grantType === "client_credentials" ? "unauthorized_client" : "unsupported_grant_type");
+}
+
 function basicCredentials(authorization: string | undefined) {
   const match = /^Basic\s+(\S+)\s*$/i.exec(authorization ?? "");
   if (!match?.[1]) return undefined;
@@ -72,8 +86,4 @@ function formCredentials(form: URLSearchParams) {
   const id = form.get("client_id");
   const secret = form.get("client_secret");
   return id !== null && secret !== null ? { id, secret } : undefined;
-}
-
-function oauthError(status: 400 | 401, error: string, headers: Record<string, string> = {}): TokenResponse {
-  return { status, headers: { "cache-control": "no-store", ...headers }, body: { error } };
 }

@@ -12,6 +12,8 @@ export interface SignTokenOptions {
   expiresIn?: string | number;
   /** Default "local-client", the local issuer's app client. */
   clientId?: string;
+  /** Cognito puts the signed-in user's name in its access tokens as `username`; machine tokens have none. */
+  username?: string;
 }
 
 export type SignToken = (options?: SignTokenOptions) => Promise<string>;
@@ -27,6 +29,7 @@ export function createTokenSigner(config: { key: IssuerKey; issuer: string; audi
     const claims = {
       client_id: clientId,
       token_use: "access",
+      ...(options.username === undefined ? {} : { username: options.username }),
       ...(scope.trim() === "" ? {} : { scope: scope.trim().split(/\s+/).join(" ") }),
     };
     const expiresIn = options.expiresIn ?? "1h";
@@ -43,3 +46,39 @@ export function createTokenSigner(config: { key: IssuerKey; issuer: string; audi
       .sign(config.key.privateKey);
   };
 }
+
+export interface IdTokenOptions {
+  sub: string;
+  clientId: string;
+  /** Seconds since the epoch when the person signed in. */
+  authTime: number;
+  nonce: string | null;
+  expiresInSeconds: number;
+}
+
+/**
+ * OIDC ID tokens shaped like Cognito's: `aud` is the client, `cognito:username` names the user, and
+ * the `nonce` of the authorization request comes back so the client can tie the token to its request.
+ */
+export function createIdTokenSigner(config: { key: IssuerKey; issuer: string }) {
+  return async (options: IdTokenOptions): Promise<string> => {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = {
+      token_use: "id",
+      auth_time: options.authTime,
+      "cognito:username": options.sub,
+      ...(options.nonce === null ? {} : { nonce: options.nonce }),
+    };
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: "RS256", kid: config.key.kid, typ: "JWT" })
+      .setIssuer(config.issuer)
+      .setAudience(options.clientId)
+      .setSubject(options.sub)
+      .setIssuedAt(now)
+      .setExpirationTime(now + options.expiresInSeconds)
+      .setJti(randomUUID())
+      .sign(config.key.privateKey);
+  };
+}
+
+export type SignIdToken = ReturnType<typeof createIdTokenSigner>;
