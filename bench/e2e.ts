@@ -33,7 +33,7 @@ function runtimeMissing(): string | undefined {
 }
 
 /** Users created through the API, so the load reads what the API wrote. */
-async function seedThroughApi(apiUrl: string, token: string, count: number): Promise<string[]> {
+export async function seedThroughApi(apiUrl: string, token: string, count: number): Promise<string[]> {
   const ids: string[] = [];
   const tag = Date.now().toString(36);
   let next = 0;
@@ -83,7 +83,7 @@ interface Floors {
 const SDK_DEFAULT_SOCKETS = 50;
 
 /** The same calls the store makes, straight from the SDK: GetItem (consistent), PutItem, the create transaction. */
-async function measureFloor(endpoint: string, tableName: string, ids: string[], which: keyof Floors): Promise<LoadFigures> {
+export async function measureFloor(endpoint: string, tableName: string, ids: string[], which: keyof Floors): Promise<LoadFigures> {
   const connections = which === "get50" ? SDK_DEFAULT_SOCKETS : CONNECTIONS;
   const documents = floorClient(endpoint, connections);
   const nextId = cycle(ids);

@@ -19,6 +19,12 @@ import { startBenchDynamoDb, type BenchDynamoDb } from "./support/dynamodb";
 import { runWarm, type WarmOutcome } from "./warm";
 
 const started = performance.now();
+/**
+ * `npm run bench -- --only e2e,startup` runs those sections alone and prints them without touching
+ * docs/BENCHMARKS.md (for profiling and iterating; the page is only written by a full run).
+ */
+const onlyArg = process.argv.indexOf("--only");
+const only = onlyArg === -1 ? undefined : (process.argv[onlyArg + 1] ?? "").split(",").filter(Boolean);
 const sections = new Map<string, Section>();
 /** The order sections appear in the report (they run in another order: cheapest dependencies first). */
 const reportOrder = ["cold", "warm", "e2e", "likes", "thumbnails", "startup", "cost"];
@@ -27,6 +33,7 @@ const log = (message: string) => process.stderr.write(`[bench ${((performance.no
 
 /** Runs one section with a time limit; any failure becomes an n/a row with its reason. */
 async function section(key: string, title: string, limitSeconds: number, run: () => Promise<Section>): Promise<Section> {
+  if (only && !only.includes(key)) return unavailable(title, "skipped (--only)");
   log(`${title}…`);
   const sectionStarted = performance.now();
   let timer: NodeJS.Timeout | undefined;
@@ -141,8 +148,9 @@ async function main() {
     goalsMarkdown(ordered),
     ...ordered.map(sectionMarkdown),
   ].join("\n");
-  writeFileSync(`${repoRoot}docs/BENCHMARKS.md`, `${markdown.trimEnd()}\n`);
   process.stdout.write(`${markdown}\n`);
+  if (only) return log(`partial run (--only ${only.join(",")}): docs/BENCHMARKS.md left as it was`);
+  writeFileSync(`${repoRoot}docs/BENCHMARKS.md`, `${markdown.trimEnd()}\n`);
   log(`wrote docs/BENCHMARKS.md in ${totalSeconds.toFixed(0)} s`);
 }
 

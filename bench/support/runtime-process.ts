@@ -5,10 +5,19 @@ import { leftoversMentioning } from "./leftovers";
 import { exited, stopGroup } from "./processes";
 import type { RuntimeReady } from "./runtime-worker";
 
+export interface LoopDelay {
+  p50: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
 export interface RunningRuntime {
   ready: RuntimeReady;
   child: ChildProcess;
   rss(): Promise<number | undefined>;
+  /** The runtime main thread's event-loop delay since the last call (ms), then resets it. */
+  loopDelay(): Promise<LoopDelay | undefined>;
   stop(): Promise<{ leftovers: string[] }>;
 }
 
@@ -20,7 +29,8 @@ export interface RunningRuntime {
 export async function startRuntime(): Promise<RunningRuntime> {
   const child = fork(fileURLToPath(new URL("./runtime-worker.ts", import.meta.url)), [], {
     cwd: repoRoot,
-    execArgv: ["--import", "tsx"],
+    // BENCH_CPU_PROF=<dir>: V8 CPU profiles of the runtime's main thread and of each sandbox (worker).
+    execArgv: ["--import", "tsx", ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : [])],
     env: { ...process.env, NO_COLOR: "1" },
     stdio: ["ignore", "ignore", "pipe", "ipc"],
     detached: true,
@@ -52,20 +62,26 @@ export async function startRuntime(): Promise<RunningRuntime> {
     throw error;
   });
   const dynamoPort = new URL(ready.dynamoEndpoint).port;
+  /** One IPC question, one answer (undefined after 5 s without one). */
+  const ask = <T>(question: string, key: string) =>
+    new Promise<T | undefined>((resolve) => {
+      const onMessage = (message: Record<string, unknown>) => {
+        if (message[key] === undefined) return;
+        child.off("message", onMessage);
+        resolve(message[key] as T);
+      };
+      child.on("message", onMessage);
+      child.send(question);
+      setTimeout(() => {
+        child.off("message", onMessage);
+        resolve(undefined);
+      }, 5000);
+    });
   return {
     ready,
     child,
-    rss: () =>
-      new Promise((resolve) => {
-        const onMessage = (message: { rss?: number }) => {
-          if (message.rss === undefined) return;
-          child.off("message", onMessage);
-          resolve(message.rss);
-        };
-        child.on("message", onMessage);
-        child.send("rss");
-        setTimeout(() => resolve(undefined), 5000);
-      }),
+    rss: () => ask<number>("rss", "rss"),
+    loopDelay: () => ask<LoopDelay>("loop-delay", "loopDelay"),
     stop: async () => {
       await stopChild();
       return { leftovers: await leftoversMentioning([dynamoPort]) };

@@ -5,6 +5,7 @@
  * when the bench goes away). Its stdout (a log line per invocation, as under `npm run dev`) goes to
  * /dev/null.
  */
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { start } from "../../packages/local/src/index";
 
 export interface RuntimeReady {
@@ -23,8 +24,16 @@ async function main() {
     await runtime.stop();
     process.exit(code);
   };
+  // The main thread's event-loop delay (the HTTP front, the authorizer, the sandboxes' messages all run on it).
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   process.on("message", (message) => {
     if (message === "rss") process.send?.({ rss: process.memoryUsage().rss });
+    if (message === "loop-delay") {
+      const ms = (ns: number) => ns / 1e6;
+      process.send?.({ loopDelay: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max), mean: ms(loopDelay.mean) } });
+      loopDelay.reset();
+    }
     if (message === "stop") void stop(0);
   });
   process.on("disconnect", () => void stop(0));
