@@ -83,14 +83,17 @@ describe("POST /users/{id}/likes through the typed client", () => {
     expect(LikeMessageBody.parse(message!.Body)).toMatchObject({ userId: user.id, likerId: "alice" });
   });
 
-  it("never takes the liker from the body", async () => {
+  it("never takes the liker from a body: the route takes none, so a body is a 400 and nothing is queued", async () => {
     const user = await newUser();
     const response = await app.request(
       `/users/${user.id}/likes`,
       { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ likerId: "mallory", userId: "someone" }) },
       authorizedEnv("bob", ["likes:write"]),
     );
-    expect(response.status).toBe(202);
+    expect(response.status).toBe(400);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    expect(await drain()).toEqual([]);
+    expect((await clientAs("bob").users[":id"].likes.$post({ param: { id: user.id } })).status).toBe(202);
     const messages = await drain();
     expect(messages.map((m) => LikeMessageBody.parse(m.Body).likerId)).toEqual(["bob"]);
   });

@@ -160,12 +160,13 @@ describe("authorization code with PKCE", () => {
 
   it("never redirects to an unknown redirect URI or for an unknown client", async () => {
     const { challenge } = pkce();
-    for (const params of [
+    const cases: Record<string, string>[] = [
       { redirect_uri: "https://evil.example/callback" },
       { redirect_uri: `${redirectUri}/` },
       { redirect_uri: redirectUri.replace("127.0.0.1", "localhost") },
       { client_id: "someone-else" },
-    ]) {
+    ];
+    for (const params of cases) {
       const response = await fetch(authorizeUrl({ code_challenge: challenge, ...params }), { redirect: "manual" });
       expect(response.status).toBe(400);
       expect(response.headers.get("location")).toBeNull();
@@ -174,7 +175,8 @@ describe("authorization code with PKCE", () => {
   });
 
   it("requires PKCE with S256: no challenge or `plain` goes back as invalid_request", async () => {
-    for (const params of [{}, { code_challenge: "a".repeat(43), code_challenge_method: "plain" }]) {
+    const cases: Record<string, string>[] = [{}, { code_challenge: "a".repeat(43), code_challenge_method: "plain" }];
+    for (const params of cases) {
       const response = await fetch(authorizeUrl(params), { redirect: "manual" });
       expect(response.status).toBe(302);
       expect(new URL(response.headers.get("location") ?? "").searchParams.get("error")).toBe("invalid_request");

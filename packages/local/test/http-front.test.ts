@@ -25,24 +25,30 @@ async function startFront(options: Partial<HttpFrontOptions> & { handler: ApiHan
   return front;
 }
 
+const consoleOrigin = manifest.web.localOrigins[0];
+
 describe("the HTTP front", () => {
   it("answers CORS preflights itself with the manifest's settings", async () => {
     const { calls, handler } = recordingHandler();
     const { url } = await startFront({ handler });
     const response = await fetch(`${url}/users`, {
       method: "OPTIONS",
-      headers: { origin: "https://app.example", "access-control-request-method": "PATCH", "access-control-request-headers": "if-match" },
+      headers: { origin: consoleOrigin, "access-control-request-method": "PATCH", "access-control-request-headers": "if-match" },
     });
     expect(response.status).toBe(204);
-    expect(response.headers.get("access-control-allow-origin")).toBe("*");
+    expect(response.headers.get("access-control-allow-origin")).toBe(consoleOrigin);
     expect(response.headers.get("access-control-allow-methods")).toBe(manifest.api.cors.allowMethods.join(","));
     expect(response.headers.get("access-control-allow-headers")).toBe(manifest.api.cors.allowHeaders.join(","));
     expect(response.headers.get("access-control-max-age")).toBe(String(manifest.api.cors.maxAge));
     expect(calls).toHaveLength(0);
 
-    const actual = await fetch(`${url}/users`, { headers: { origin: "https://app.example" } });
-    expect(actual.headers.get("access-control-allow-origin")).toBe("*");
+    const actual = await fetch(`${url}/users`, { headers: { origin: consoleOrigin } });
+    expect(actual.headers.get("access-control-allow-origin")).toBe(consoleOrigin);
     expect(actual.headers.get("access-control-expose-headers")).toBe(manifest.api.cors.exposeHeaders.join(","));
+
+    // Only the console's origins, not `*`: another site's page cannot read the API's answers.
+    const other = await fetch(`${url}/users`, { method: "OPTIONS", headers: { origin: "https://app.example", "access-control-request-method": "GET" } });
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
   });
 
   it("refuses bodies over the request limit with 413 before the handler runs", async () => {

@@ -58,7 +58,7 @@ describe("API: request → payload 2.0 event → Lambda → response", () => {
     const payload = Buffer.from(Array.from({ length: 256 }, (_, index) => index));
     const response = await rawRequest(`${runtime.apiUrl}/echo?x=1&x=2`, {
       method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/octet-stream", cookie: "a=1; b=2", origin: "https://app.example" },
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/octet-stream", cookie: "a=1; b=2", origin: manifest.web.localOrigins[0] },
       body: payload,
     });
 
@@ -66,7 +66,7 @@ describe("API: request → payload 2.0 event → Lambda → response", () => {
     expect(response.body).toEqual(Buffer.from(payload).reverse());
     expect(response.headers["set-cookie"]).toEqual(["session=abc; Path=/; HttpOnly", "theme=dark; Path=/"]);
     expect(response.headers["x-seen-cookies"]).toBe("2");
-    expect(response.headers["access-control-allow-origin"]).toBe("*");
+    expect(response.headers["access-control-allow-origin"]).toBe(manifest.web.localOrigins[0]);
 
     const [report] = await reports.waitFor((all) => all.some((r) => r.kind === "api"));
     const event = report!.event as import("aws-lambda").APIGatewayProxyEventV2WithJWTAuthorizer;

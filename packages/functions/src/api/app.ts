@@ -4,6 +4,7 @@ import { methodNotAllowed } from "hono/method-not-allowed";
 import type { UserUseCases } from "@users/core/users";
 import type { AvatarUseCases } from "@users/core/avatars";
 import type { LikeUseCases } from "@users/core/likes";
+import { noBodyOnBodylessMethods } from "./body";
 import type { ApiEnv } from "./env";
 import { notFoundRoute, onError, problem } from "./problem";
 import { requestLog } from "./request-log";
@@ -33,6 +34,7 @@ export function createApp(deps: ApiDependencies) {
         problem(c, 405, `${c.req.method} is not allowed here; use ${methods.join(", ")}`, { headers: { allow: methods.join(", ") } }),
     }),
   );
+  app.use(noBodyOnBodylessMethods);
   app.use(requireScopes);
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problem(c, 413, "the request body is larger than 1 MiB") }));
   app.onError(onError);

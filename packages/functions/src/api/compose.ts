@@ -16,6 +16,8 @@ export interface ApiResourceNames {
   tableName: string;
   bucketName: string;
   likesQueueUrl: string;
+  /** Where avatar thumbnails are public: the CDN in front of the bucket's thumbnail prefix. */
+  thumbnailBaseUrl: string;
 }
 
 /** Wires the use cases over their adapters. Shared by the Lambda's composition root and the tests. */
@@ -23,9 +25,10 @@ export function composeApi(clients: ApiClients, names: ApiResourceNames): ApiDep
   const avatars = createAvatarUseCases({
     records: createDynamoAvatarRecords({ client: clients.documents, tableName: names.tableName }),
     blobs: createS3AvatarBlobStore({ client: clients.s3, bucketName: names.bucketName }),
+    thumbnailBaseUrl: names.thumbnailBaseUrl,
   });
   const users = createUserUseCases({
-    store: createDynamoUserStore({ client: clients.documents, tableName: names.tableName }),
+    store: createDynamoUserStore({ client: clients.documents, tableName: names.tableName, thumbnailBaseUrl: names.thumbnailBaseUrl }),
     // After the user row is gone, so an upload finishing meanwhile finds no user and cleans up too.
     onRemoved: (user) => avatars.removeObjects(user.id),
   });

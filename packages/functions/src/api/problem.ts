@@ -5,15 +5,24 @@ import * as z from "zod";
 import { DomainError, type DomainErrorKind } from "@users/core/errors";
 import type { ApiEnv } from "./env";
 
+/**
+ * Bounds on what an error echoes back: a body with ten thousand unknown keys gets a short answer, not
+ * one that repeats every key.
+ */
+const MAX_DETAIL = 1000;
+const MAX_FIELDS = 20;
+const MAX_FIELD_PATH = 200;
+const MAX_FIELD_MESSAGE = 500;
+
 /** RFC 9457 problem details: the body of every error this API answers. */
 export const Problem = z
   .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.int(),
-    detail: z.string(),
-    requestId: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    type: z.string().max(200),
+    title: z.string().max(100),
+    status: z.int().min(400).max(599),
+    detail: z.string().max(MAX_DETAIL),
+    requestId: z.string().max(200),
+    errors: z.array(z.object({ path: z.string().max(MAX_FIELD_PATH), message: z.string().max(MAX_FIELD_MESSAGE) })).max(MAX_FIELDS).optional(),
   })
   .meta({ id: "Problem" });
 export type Problem = z.infer<typeof Problem>;
@@ -53,14 +62,18 @@ export function problem(
     type: "about:blank",
     title,
     status,
-    detail,
+    detail: clip(detail, MAX_DETAIL),
     requestId: c.get("requestId"),
-    ...(options.errors ? { errors: options.errors } : {}),
+    ...(options.errors
+      ? { errors: options.errors.slice(0, MAX_FIELDS).map((field) => ({ path: clip(field.path, MAX_FIELD_PATH), message: clip(field.message, MAX_FIELD_MESSAGE) })) }
+      : {}),
   };
   // A plain Response on purpose: error bodies stay out of the RPC types, so `hc` narrows success
   // statuses cleanly and errors are read as `Problem` by the client's `unwrap`.
   return c.body(JSON.stringify(body), status, { "content-type": "application/problem+json", ...options.headers });
 }
+
+const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
 /** The one mapping from anything thrown to an HTTP answer. Internals never reach the client. */
 export function onError(error: Error, c: Context<ApiEnv>) {

@@ -9,7 +9,7 @@ export interface FunctionEnvInput {
   endpoints: Record<ServiceName, string>;
   credentials: AwsCredentials;
   region: string;
-  resources: { tableName: string; bucketName: string; queueUrl: string };
+  resources: { tableName: string; bucketName: string; queueUrl: string; cdnUrl: string };
   /** The developer's environment: passed on without its AWS_* and SST_* variables. */
   inherited: NodeJS.ProcessEnv;
   extra?: Record<string, string>;
@@ -29,6 +29,7 @@ export function functionEnv(key: FunctionKey, physicalName: string, input: Funct
     Users: { name: input.resources.tableName, type: "sst.aws.Dynamo" },
     Avatars: { name: input.resources.bucketName, type: "sst.aws.Bucket" },
     Likes: { url: input.resources.queueUrl, type: "sst.aws.Queue" },
+    Cdn: { url: input.resources.cdnUrl, type: "sst.aws.Router" },
   };
   return {
     ...Object.fromEntries(inherited),

@@ -15,6 +15,8 @@ export interface RuntimePorts {
   s3: number;
   sqs: number;
   issuer: number;
+  /** The thumbnails CDN (CloudFront in front of the bucket's thumbnail prefix, deployed). */
+  cdn: number;
 }
 
 /** Default ports and the environment variables that override them (documented in docs/OFFLINE.md). */
@@ -24,6 +26,7 @@ export const portSettings: Record<keyof RuntimePorts, { env: string; default: nu
   s3: { env: "S3_PORT", default: 4569, label: "S3" },
   sqs: { env: "SQS_PORT", default: 9324, label: "SQS" },
   issuer: { env: "ISSUER_PORT", default: 3001, label: "the token issuer" },
+  cdn: { env: "CDN_PORT", default: 4570, label: "the thumbnails CDN" },
 };
 
 /** Endpoints that replace a local server (LocalStack, or AWS with `allowRemote`). */

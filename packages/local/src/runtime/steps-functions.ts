@@ -62,7 +62,7 @@ function createFunctions(ctx: StartContext): Cleanup {
           endpoints,
           credentials: ctx.credentials,
           region: ctx.region,
-          resources: { tableName: ctx.names.table, bucketName: ctx.names.bucket, queueUrl },
+          resources: { tableName: ctx.names.table, bucketName: ctx.names.bucket, queueUrl, cdnUrl: `http://127.0.0.1:${need(ctx.ports, "ports").cdn}` },
           inherited: ctx.env,
           ...(ctx.options.functionEnv ? { extra: ctx.options.functionEnv } : {}),
         }),
