@@ -10,6 +10,7 @@ export type { Runtime } from "./runtime/start";
 export { endpointSettings, portSettings } from "./runtime/options";
 export type { FunctionKey, FunctionOverride, RuntimePorts, ServiceName, StartOptions } from "./runtime/options";
 export { StartupError } from "./runtime/steps";
+export type { Iam, IamOptions, Permission, RecordedCommand, GrantUse } from "./iam";
 export { startHttpFront } from "./http-front";
 export type { ApiHandler, HttpFront, HttpFrontOptions } from "./http-front";
 export { createConsoleLogger, createMemoryLogger } from "./log";

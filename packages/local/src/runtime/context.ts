@@ -1,5 +1,6 @@
 import type { Authorize, LocalIssuer } from "../auth";
 import type { AwsClients, AwsCredentials } from "../aws";
+import type { Iam } from "../iam/authorizer";
 import type { FunctionHost } from "../lambda/function-host";
 import type { Logger } from "../log";
 import type { ResourceNames } from "../names";
@@ -23,6 +24,10 @@ export interface StartContext {
   /** Known as soon as the ports are: local servers listen on 127.0.0.1 at their port. */
   endpoints?: Record<ServiceName, string>;
   clients?: AwsClients;
+  /** Functions' identities and the record of their calls; undefined when IAM is not enforced offline. */
+  iam?: Iam;
+  /** Where functions reach DynamoDB and SQS: the IAM layer in front of the emulators (or the emulators). */
+  functionEndpoints?: Record<ServiceName, string>;
   queues?: LikesQueues;
   issuer?: LocalIssuer;
   authorize?: Authorize;

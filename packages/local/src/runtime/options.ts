@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import * as z from "zod";
 import type { Authorize } from "../auth";
 import type { AwsCredentials } from "../aws";
+import type { IamOptions } from "../iam/layer";
 import type { Logger } from "../log";
 import { defaultDataDir } from "../paths";
 import { freePort } from "../ports";
@@ -65,6 +66,12 @@ export interface StartOptions {
    * `allowRemote`, AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN when set.
    */
   credentials?: AwsCredentials;
+  /**
+   * Each function runs with its own access key, and its DynamoDB, S3 and SQS calls are checked
+   * against its permissions in infra/manifest.ts (docs/OFFLINE.md, "IAM"). Default on, except with
+   * `allowRemote` (AWS enforces IAM itself); `false` turns it off; `permissions` replaces a role.
+   */
+  iam?: IamOptions | false;
   /** Default us-east-1; with `allowRemote`, AWS_REGION when set. */
   region?: string;
   /**

@@ -2,6 +2,8 @@ import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { LocalIssuer } from "../auth";
 import { createClients, destroyClients } from "../aws";
+import type { Iam } from "../iam/authorizer";
+import { createRuntimeIam } from "../iam/layer";
 import type { FunctionHost } from "../lambda/function-host";
 import { createConsoleLogger } from "../log";
 import { localCredentials, localRegion, resourceNames } from "../names";
@@ -28,6 +30,8 @@ export interface Runtime {
   ports: RuntimePorts;
   /** What the functions and clients talk to (S3: the front, not s3rver itself). */
   endpoints: Record<ServiceName, string>;
+  /** What the functions talk to: with IAM enforced, the IAM layer in front of DynamoDB and SQS (S3: the front). */
+  functionEndpoints: Record<ServiceName, string>;
   resources: {
     tableName: string;
     bucketName: string;
@@ -38,6 +42,8 @@ export interface Runtime {
     dlqUrl: string;
     dlqArn: string;
   };
+  /** Functions' identities and the commands they sent; undefined when IAM is not enforced (`iam: false`, remote). */
+  iam: Iam | undefined;
   /** null when in memory. */
   dataDir: string | null;
   functions: Record<FunctionKey, FunctionHost>;
@@ -74,6 +80,7 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
     ...(options.authorize ? { authorize: options.authorize } : {}),
     onObjectCreated: () => undefined,
   };
+  if (options.iam !== false && !allowRemote) ctx.iam = createRuntimeIam(ctx.names, ctx.region, ctx.credentials, options.iam ?? {});
   const { log, dataDir, inMemory } = ctx;
 
   const plan: (Step | Step[])[] = [
@@ -133,6 +140,7 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
     issuer: ctx.issuer,
     ports: need(ctx.ports, "ports"),
     endpoints: need(ctx.endpoints, "endpoints"),
+    functionEndpoints: need(ctx.functionEndpoints, "function endpoints"),
     resources: {
       tableName: ctx.names.table,
       bucketName: ctx.names.bucket,
@@ -143,6 +151,7 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
       dlqUrl: queues.dlqUrl,
       dlqArn: queues.dlqArn,
     },
+    iam: ctx.iam,
     dataDir: inMemory ? null : dataDir,
     functions: hosts,
     reload() {

@@ -1,6 +1,8 @@
 import { manifest } from "../../../../infra/manifest";
 import { createLocalAuthorizer, startIssuer } from "../auth";
+import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { startHttpFront } from "../http-front";
+import { throughProxy } from "../iam/layer";
 import { startQueuePoller } from "../queue/poller";
 import { need } from "./context";
 import type { StartContext } from "./context";
@@ -27,9 +29,23 @@ export function pollerStep(ctx: StartContext): Step {
     name: `queue poller (batch ${batch.size}, window ${batch.windowSeconds} s)`,
     run: async () => {
       const queues = need(ctx.queues, "queues");
+      // Lambda's poller calls SQS with the subscriber's role: offline too, through the IAM layer.
+      const sqsEndpoint = need(ctx.functionEndpoints, "function endpoints").sqs;
+      const asSubscriber = ctx.iam
+        ? new SQSClient({ region: ctx.region, endpoint: sqsEndpoint, credentials: ctx.iam.identities.likes.credentials })
+        : undefined;
+      const queueUrl = asSubscriber ? throughProxy(queues.queueUrl, sqsEndpoint) : queues.queueUrl;
+      if (asSubscriber) {
+        // Lambda reads the queue's attributes with the function's role when the mapping is created,
+        // and refuses the mapping if the role may not (sqs:GetQueueAttributes): so does this start.
+        await asSubscriber.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["VisibilityTimeout", "RedrivePolicy"] })).catch((error: unknown) => {
+          asSubscriber.destroy();
+          throw new Error(`the likes event source mapping cannot read its queue: ${error instanceof Error ? error.message : String(error)}`);
+        });
+      }
       const poller = startQueuePoller({
-        client: need(ctx.clients, "clients").sqs,
-        queue: { url: queues.queueUrl, arn: queues.queueArn },
+        client: asSubscriber ?? need(ctx.clients, "clients").sqs,
+        queue: { url: queueUrl, arn: queues.queueArn },
         region: ctx.region,
         batchSize: batch.size,
         windowSeconds: batch.windowSeconds,
@@ -38,7 +54,10 @@ export function pollerStep(ctx: StartContext): Step {
         log: ctx.log,
         ...(ctx.options.pollers ? { pollers: ctx.options.pollers } : {}),
       });
-      return poller.stop;
+      return async () => {
+        await poller.stop();
+        asSubscriber?.destroy();
+      };
     },
   };
 }

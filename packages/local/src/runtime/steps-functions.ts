@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { manifest } from "../../../../infra/manifest";
+import { startFunctionProxies, throughProxy } from "../iam/layer";
 import { createAsyncInvoker } from "../lambda/async-invoke";
 import { createFunctionHost } from "../lambda/function-host";
 import type { FunctionHost } from "../lambda/function-host";
@@ -32,6 +33,14 @@ export function queuesAndFunctionsStep(ctx: StartContext): Step {
       try {
         if (!ctx.external.sqs) stops.push((await startSqs({ port: need(ctx.ports, "ports").sqs })).stop);
         ctx.queues = await createLikesQueues(need(ctx.clients, "clients").sqs, ctx.names, ctx.options.queueVisibilityTimeoutSeconds);
+        const endpoints = need(ctx.endpoints, "endpoints");
+        if (ctx.iam) {
+          const proxies = await startFunctionProxies(ctx.iam, endpoints, ctx.region);
+          stops.push(proxies.stop);
+          ctx.functionEndpoints = { ...endpoints, ...proxies.endpoints };
+        } else {
+          ctx.functionEndpoints = endpoints;
+        }
         stops.push(createFunctions(ctx));
         // Not a failure if the API cannot load: the error is logged, and a fix on disk reloads it.
         await need(ctx.hosts, "functions").api.warm();
@@ -45,8 +54,8 @@ export function queuesAndFunctionsStep(ctx: StartContext): Step {
 }
 
 function createFunctions(ctx: StartContext): Cleanup {
-  const endpoints = need(ctx.endpoints, "endpoints");
-  const queueUrl = need(ctx.queues, "queues").queueUrl;
+  const endpoints = need(ctx.functionEndpoints, "function endpoints");
+  const queueUrl = ctx.iam ? throughProxy(need(ctx.queues, "queues").queueUrl, endpoints.sqs) : need(ctx.queues, "queues").queueUrl;
   const host = (key: FunctionKey): FunctionHost => {
     const spec = manifest.functions[key];
     const override = ctx.options.functions?.[key];
@@ -60,7 +69,7 @@ function createFunctions(ctx: StartContext): Cleanup {
         memoryMb: spec.memoryMb,
         env: functionEnv(key, physicalName, {
           endpoints,
-          credentials: ctx.credentials,
+          credentials: ctx.iam?.identities[key].credentials ?? ctx.credentials,
           region: ctx.region,
           resources: { tableName: ctx.names.table, bucketName: ctx.names.bucket, queueUrl, cdnUrl: `http://127.0.0.1:${need(ctx.ports, "ports").cdn}` },
           inherited: ctx.env,

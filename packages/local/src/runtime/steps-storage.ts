@@ -51,6 +51,7 @@ export function bucketStep(ctx: StartContext): Step {
             credentials: ctx.credentials,
             region: ctx.region,
             onObjectCreated: (object) => ctx.onObjectCreated(object),
+            ...(ctx.iam ? { iam: ctx.iam } : {}),
           });
           stops.push(front.stop);
         }

@@ -7,6 +7,8 @@ import { localRegion } from "../names";
 import { isSuccessfulCreation, objectCreationOf, withFilenameSubstituted } from "./object-created";
 import type { ObjectCreation } from "./object-created";
 import { checkPresignedRequest } from "./presigned-check";
+import type { Iam } from "../iam/authorizer";
+import { s3AccessKeyIdOf, s3Decision } from "../iam/s3-gate";
 import { s3ErrorXml } from "./xml-error";
 import { listenOnLoopback, closeNow } from "../ports";
 
@@ -30,6 +32,8 @@ export interface S3FrontOptions {
   onObjectCreated?: (object: CreatedObject) => void;
   /** Default: s3/presigned-check.ts. */
   check?: typeof checkPresignedRequest;
+  /** Functions' calls are checked against their roles (iam/); without it, every signed call passes. */
+  iam?: Iam;
 }
 
 export interface S3Front {
@@ -67,7 +71,9 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
     const requestId = ids.s3RequestId();
     const hostId = ids.s3HostId();
 
-    const refused = await check({ method: request.method ?? "GET", url, headers, body, bucket, credentials: options.credentials, region });
+    // A presigned request is checked with the secret of the key that signed it (a function's, or the admin's).
+    const signer = options.iam?.credentialsOf(s3AccessKeyIdOf({ method: request.method ?? "GET", url, headers, body }) ?? "");
+    const refused = await check({ method: request.method ?? "GET", url, headers, body, bucket, credentials: signer ?? options.credentials, region });
     if (refused) {
       response.writeHead(refused.status, { "content-type": "application/xml", "x-amz-request-id": requestId, "x-amz-id-2": hostId });
       response.end(s3ErrorXml({ code: refused.code, message: refused.message, resource: url.pathname, requestId }));
@@ -76,6 +82,12 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
 
     const s3Request = { method: request.method ?? "GET", url, headers, body };
     const creation = await objectCreationOf(s3Request);
+    const decision = options.iam ? s3Decision(options.iam, s3Request, request.url ?? "/", creation?.eventName === "ObjectCreated:Post" ? creation.key : undefined) : null;
+    if (decision?.refused) {
+      response.writeHead(403, { "content-type": "application/xml", "x-amz-request-id": requestId, "x-amz-id-2": hostId });
+      response.end(s3ErrorXml({ code: decision.refused.code, message: decision.refused.message, resource: url.pathname, requestId }));
+      return;
+    }
     const rewritten = creation?.eventName === "ObjectCreated:Post" ? await withFilenameSubstituted(s3Request) : null;
     const outgoingHeaders = { ...request.headers };
     if (rewritten) {
@@ -83,7 +95,8 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
       outgoingHeaders["content-length"] = String(rewritten.body.length);
       delete outgoingHeaders["transfer-encoding"];
     }
-    const status = await forward(request, outgoingHeaders, rewritten?.body ?? body, response, { requestId, hostId });
+    if (decision?.authorization) outgoingHeaders.authorization = decision.authorization;
+    const status = await forward(request, outgoingHeaders, rewritten?.body ?? body, response, { requestId, hostId }, decision?.path);
     if (!creation || !isSuccessfulCreation(creation, status) || !options.onObjectCreated) return;
 
     const sourceIp = request.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1";
@@ -107,13 +120,14 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
     body: Buffer,
     response: ServerResponse,
     trace: { requestId: string; hostId: string },
+    path = request.url,
   ) {
     return new Promise<number>((resolve) => {
       // The body is already here in full; the client's 100-continue handshake is over.
       delete headers.expect;
       delete headers.connection;
       const outgoing = httpRequest(
-        { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers, agent: upstreamAgent },
+        { host: upstream.hostname, port: upstream.port, method: request.method, path, headers, agent: upstreamAgent },
         (incoming) => {
           const raw = [...incoming.rawHeaders];
           if (!incoming.headers["x-amz-request-id"]) raw.push("x-amz-request-id", trace.requestId, "x-amz-id-2", trace.hostId);
