@@ -24,6 +24,10 @@ declare module "sst" {
       "name": string
       "type": "sst.aws.Bucket"
     }
+    "Cdn": {
+      "type": "sst.aws.Router"
+      "url": string
+    }
     "Likes": {
       "type": "sst.aws.Queue"
       "url": string

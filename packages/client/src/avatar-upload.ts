@@ -8,12 +8,12 @@ export type AvatarUploadGrant = InferResponseType<AvatarRoute, 201>;
 
 export interface UploadAvatarOptions {
   /** Default: the file's own `type` (a browser `File` has one). */
-  contentType?: AvatarContentType;
+  contentType?: AvatarContentType | undefined;
   /** The file name sent with the form (storage ignores it; the server picks the key). */
-  filename?: string;
+  filename?: string | undefined;
   /** For the storage POST; the API call uses the client's own fetch. Default: the global fetch. */
-  fetch?: typeof fetch;
-  signal?: AbortSignal;
+  fetch?: typeof fetch | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 /**

@@ -8,26 +8,27 @@ export interface ClientCredentialsOptions {
   clientId: string;
   clientSecret: string;
   /** Space-separated, or a list; the endpoint's default scopes when omitted. */
-  scope?: string | readonly string[];
-  fetch?: typeof fetch;
+  scope?: string | readonly string[] | undefined;
+  fetch?: typeof fetch | undefined;
   /** Fetch a fresh token this long before the cached one expires (default 60 s, at most half its life). */
-  refreshBeforeExpirySeconds?: number;
+  refreshBeforeExpirySeconds?: number | undefined;
   /** Milliseconds since the epoch; a seam for tests. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 export type GetToken = () => Promise<string>;
 
 /** The token endpoint said no (or said something that is not a token response). */
 export class TokenRequestError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    /** The OAuth error code, e.g. `invalid_client`, when the endpoint gave one. */
-    readonly code: string | undefined,
-  ) {
+  override readonly name = "TokenRequestError";
+  readonly status: number;
+  /** The OAuth error code, e.g. `invalid_client`, when the endpoint gave one. */
+  readonly code: string | undefined;
+
+  constructor(message: string, status: number, code: string | undefined) {
     super(message);
-    this.name = "TokenRequestError";
+    this.status = status;
+    this.code = code;
   }
 }
 

@@ -8,19 +8,23 @@ export { isApiError } from "./is-api-error";
 export { listAllUsers, type ListAllUsersOptions, type User } from "./list-all-users";
 export { uploadAvatar, type AvatarContentType, type AvatarUploadGrant, type UploadAvatarOptions } from "./avatar-upload";
 export { retryingFetch, type RetryOptions } from "./retry-fetch";
-export type { AppType };
 
 export interface ClientOptions {
   /** The API's URL, e.g. `http://127.0.0.1:3000` offline or the deployed API URL. */
   baseUrl: string;
   /** A fixed bearer token, or... */
-  token?: string;
+  token?: string | undefined;
   /** ...a function asked before every request, so a token can refresh itself. */
-  getToken?: () => string | Promise<string>;
-  fetch?: typeof fetch;
+  getToken?: (() => string | Promise<string>) | undefined;
+  /** Default: the global `fetch` (browsers, Node ≥ 20, Deno, Bun, workers). */
+  fetch?: typeof fetch | undefined;
 }
 
-/** A typed client for the users API: routes, inputs and outputs are inferred from the server. */
+/**
+ * A typed client for the users API: routes, inputs and outputs are inferred from the server. The
+ * return type is left to inference on purpose: the package's build writes it out in full, so its
+ * declaration file carries the routes' types without the server's source.
+ */
 export function createClient({ baseUrl, token, getToken, fetch }: ClientOptions) {
   const bearer = getToken ?? (token === undefined ? undefined : () => token);
   return hc<AppType>(baseUrl, {

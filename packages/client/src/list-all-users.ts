@@ -5,9 +5,9 @@ export type User = InferResponseType<UsersClient["users"]["$get"], 200>["items"]
 
 export interface ListAllUsersOptions {
   /** Users per request, 1–100 (default 100: fewest round trips). */
-  pageSize?: number;
+  pageSize?: number | undefined;
   /** Resume after a page you already have: its `nextCursor`. */
-  cursor?: string;
+  cursor?: string | undefined;
 }
 
 /**
@@ -18,7 +18,7 @@ export interface ListAllUsersOptions {
 export async function* listAllUsers(client: UsersClient, { pageSize = 100, cursor }: ListAllUsersOptions = {}): AsyncGenerator<User, void, undefined> {
   let next = cursor;
   do {
-    const page = await unwrap(client.users.$get({ query: { limit: String(pageSize), ...(next ? { cursor: next } : {}) } }));
+    const page = await unwrap(client.users.$get({ query: { limit: pageSize, ...(next ? { cursor: next } : {}) } }));
     yield* page.items;
     next = page.nextCursor ?? undefined;
   } while (next);

@@ -6,17 +6,17 @@
 
 export interface RetryOptions {
   /** The fetch to wrap. Default: the global fetch. */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** Attempts after the first (default 3). */
-  retries?: number;
+  retries?: number | undefined;
   /** The first backoff's upper bound (default 200 ms); it doubles per attempt. */
-  baseDelayMs?: number;
+  baseDelayMs?: number | undefined;
   /** No single wait is longer: a `Retry-After` beyond it returns the answer instead (default 10 s). */
-  maxDelayMs?: number;
+  maxDelayMs?: number | undefined;
   /** Seams for tests. */
-  random?: () => number;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  now?: () => number;
+  random?: (() => number) | undefined;
+  sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
+  now?: (() => number) | undefined;
 }
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);

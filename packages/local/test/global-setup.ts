@@ -19,6 +19,8 @@ declare module "vitest" {
     bucketName: string;
     queueUrl: string;
     dlqUrl: string;
+    /** The thumbnails CDN: the public base of avatar thumbnail URLs. */
+    cdnUrl: string;
     /** The likes queue's visibility timeout in this run (shortened for tests; deployed: the manifest's). */
     queueVisibilityTimeoutSeconds: number;
   }
@@ -48,6 +50,7 @@ export default async function setup(project: TestProject) {
   project.provide("bucketName", runtime.resources.bucketName);
   project.provide("queueUrl", runtime.resources.queueUrl);
   project.provide("dlqUrl", runtime.resources.dlqUrl);
+  project.provide("cdnUrl", `http://127.0.0.1:${runtime.ports.cdn}`);
   project.provide("queueVisibilityTimeoutSeconds", queueVisibilityTimeoutSeconds);
   return () => runtime.stop();
 }

@@ -75,7 +75,8 @@ export const PatchUserInput = z
 export type PatchUserInput = z.infer<typeof PatchUserInput>;
 
 export const ListUsersQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  // The query string is text, but the typed client may pass a number: both are coerced.
+  limit: z.coerce.number<number | string>().int().min(1).max(100).default(20),
   cursor: z.string().min(1).max(MAX_CURSOR_LENGTH).optional(),
 });
 export type ListUsersQuery = z.infer<typeof ListUsersQuery>;

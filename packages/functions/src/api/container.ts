@@ -11,6 +11,7 @@ const Config = z.object({
   tableName: z.string().min(3),
   likesQueueUrl: z.url(),
   bucketName: z.string().min(3),
+  thumbnailBaseUrl: z.url(),
 });
 
 /** The API Lambda's composition root: clients are built once per container and reused by every request. */
@@ -19,6 +20,7 @@ export function createDependencies(): ApiDependencies {
     tableName: Resource.Users.name,
     likesQueueUrl: Resource.Likes.url,
     bucketName: Resource.Avatars.name,
+    thumbnailBaseUrl: Resource.Cdn.url,
   });
   return composeApi({ documents: documentClient(), s3: s3Client(), sqs: new SQSClient({}) }, config);
 }

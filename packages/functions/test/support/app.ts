@@ -38,7 +38,7 @@ export async function createTestApp() {
     s3: new S3Client({ ...s3ClientConfig({ customEndpoint: inject("s3Endpoint") }), endpoint: inject("s3Endpoint"), region: "us-east-1", credentials }),
     sqs: new SQSClient({ endpoint: inject("sqsEndpoint"), region: "us-east-1", credentials }),
   };
-  const app = createApp(composeApi(clients, { tableName: table.tableName, bucketName: inject("bucketName"), likesQueueUrl: inject("queueUrl") }));
+  const app = createApp(composeApi(clients, { tableName: table.tableName, bucketName: inject("bucketName"), likesQueueUrl: inject("queueUrl"), thumbnailBaseUrl: inject("cdnUrl") }));
   const clientWith = (env: object | undefined) =>
     createClient({ baseUrl: "http://api.test", fetch: ((input: RequestInfo | URL, init?: RequestInit) => app.request(input, init, env)) as typeof fetch });
   return { app, table, client: clientWith(authorizedEnv()), clientWith };

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { createAvatarsBucket } from "../resources/bucket";
+import { startThumbnailCdn } from "../s3/cdn";
 import { startS3Front } from "../s3/front";
 import { createUsersTable, startDynamoDb } from "../servers/dynamodb";
 import { startS3rver } from "../servers/s3rver";
@@ -35,7 +36,7 @@ export function tableStep(ctx: StartContext): Step {
 /** s3rver behind the S3 front (unless an endpoint is configured) and the avatars bucket. */
 export function bucketStep(ctx: StartContext): Step {
   return {
-    name: ctx.external.s3 ? `bucket ${ctx.names.bucket} at ${ctx.external.s3}` : `S3 (s3rver + front), bucket ${ctx.names.bucket}`,
+    name: ctx.external.s3 ? `bucket ${ctx.names.bucket} at ${ctx.external.s3}, thumbnails CDN` : `S3 (s3rver + front), bucket ${ctx.names.bucket}, thumbnails CDN`,
     run: async () => {
       const stops: Cleanup[] = [];
       const stopAll = async () => {
