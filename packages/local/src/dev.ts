@@ -13,14 +13,15 @@ import { banner } from "./runtime/banner";
 import { start } from "./runtime/start";
 import type { Runtime } from "./runtime/start";
 
-const usage = `Usage: npm run dev -- [--in-memory] [--reset] [--data-dir <dir>] [--allow-remote]
+const usage = `Usage: npm run dev -- [--in-memory] [--reset] [--data-dir <dir>] [--allow-remote] [--no-console]
 
   --in-memory     keep nothing on disk
   --reset         empty the table and the bucket kept in the data folder before starting
   --data-dir      where data is kept (default .data/ at the repo root)
   --allow-remote  accept DYNAMODB_ENDPOINT / S3_ENDPOINT / SQS_ENDPOINT that are not on loopback
+  --no-console    do not serve the web console
 
-Ports: PORT (API, 3000), ISSUER_PORT (3001), DYNAMODB_PORT (8000), S3_PORT (4569), SQS_PORT (9324).
+Ports: PORT (API, 3000), ISSUER_PORT (3001), WEB_PORT (console, 5173), DYNAMODB_PORT (8000), S3_PORT (4569), SQS_PORT (9324).
 See docs/OFFLINE.md.`;
 
 const { values: flags } = parseArgs({
@@ -29,6 +30,7 @@ const { values: flags } = parseArgs({
     reset: { type: "boolean", default: false },
     "data-dir": { type: "string" },
     "allow-remote": { type: "boolean", default: false },
+    "no-console": { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
 });
@@ -76,6 +78,7 @@ try {
     // `npm run token` signs with the key on disk, in memory or not.
     issuerKeyOnDisk: true,
     watch: true,
+    console: !flags["no-console"],
     logger: log,
   });
   // From the process's start, so the figure includes loading the runtime itself.

@@ -2,8 +2,11 @@ import { BucketAlreadyOwnedByYou, CreateBucketCommand, PutBucketCorsCommand } fr
 import type { S3Client } from "@aws-sdk/client-s3";
 import { manifest } from "../../../../infra/manifest";
 
-/** The avatars bucket with the manifest's CORS rules, so browsers can POST presigned forms to it. */
-export async function createAvatarsBucket(client: S3Client, bucketName: string): Promise<void> {
+/**
+ * The avatars bucket with the manifest's CORS rules, so browsers can POST presigned forms to it
+ * (from `origins`, default the manifest's).
+ */
+export async function createAvatarsBucket(client: S3Client, bucketName: string, origins?: readonly string[]): Promise<void> {
   try {
     await client.send(new CreateBucketCommand({ Bucket: bucketName }));
   } catch (error) {
@@ -17,7 +20,7 @@ export async function createAvatarsBucket(client: S3Client, bucketName: string):
         CORSRules: [
           {
             AllowedMethods: [...cors.allowMethods],
-            AllowedOrigins: [...cors.allowOrigins],
+            AllowedOrigins: [...(origins ?? cors.allowOrigins)],
             AllowedHeaders: [...cors.allowHeaders],
             MaxAgeSeconds: cors.maxAge,
           },

@@ -6,6 +6,7 @@ export function banner(runtime: Runtime, startupMs: number): string {
   const { endpoints, resources } = runtime;
   const data = runtime.dataDir ? `${relative(process.cwd(), runtime.dataDir) || "."}/ (kept between runs; --reset empties it)` : "in memory (--in-memory)";
   const rows = [
+    ...(runtime.consoleUrl ? [["Web console", `${runtime.consoleUrl}  (sign in as anyone; hot reload)`]] : []),
     ["API", runtime.apiUrl],
     ["Token issuer", runtime.issuerUrl ?? "(replaced by the caller's authorizer)"],
     ["DynamoDB", `${endpoints.dynamodb}  table ${resources.tableName}`],

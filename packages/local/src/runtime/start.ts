@@ -19,11 +19,14 @@ import { httpFrontStep, issuerStep, pollerStep } from "./steps-edge";
 import { functionKeys, queuesAndFunctionsStep } from "./steps-functions";
 import { bucketStep, tableStep } from "./steps-storage";
 import { runSteps } from "./steps";
+import { resolveConsole, webStep } from "./steps-web";
 import type { Step } from "./steps";
 import { watchSources } from "./watch";
 
 export interface Runtime {
   apiUrl: string;
+  /** The web console on Vite's dev server, when started with `console`. */
+  consoleUrl: string | undefined;
   /** The local OIDC issuer (`iss` of local tokens); undefined when the caller passed `authorize`. */
   issuerUrl: string | undefined;
   issuer: LocalIssuer | undefined;
@@ -82,6 +85,8 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
   };
   if (options.iam !== false && !allowRemote) ctx.iam = createRuntimeIam(ctx.names, ctx.region, ctx.credentials, options.iam ?? {});
   const { log, dataDir, inMemory } = ctx;
+  const webConsole = await resolveConsole(options, env);
+  ctx.consoleOrigins = webConsole.origins;
 
   const plan: (Step | Step[])[] = [
     {
@@ -120,7 +125,7 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
       },
     },
     [tableStep(ctx), bucketStep(ctx), queuesAndFunctionsStep(ctx), ...(options.authorize ? [] : [issuerStep(ctx)])],
-    [pollerStep(ctx), httpFrontStep(ctx)],
+    [pollerStep(ctx), httpFrontStep(ctx), ...(webConsole.port !== undefined ? [webStep(ctx, webConsole.port)] : [])],
   ];
 
   const stopAll = await runSteps(plan, log);
@@ -136,6 +141,7 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
   let stopping: Promise<void> | undefined;
   const runtime: Runtime = {
     apiUrl: need(ctx.apiUrl, "API"),
+    consoleUrl: ctx.consoleUrl,
     issuerUrl: ctx.issuer?.url,
     issuer: ctx.issuer,
     ports: need(ctx.ports, "ports"),

@@ -14,7 +14,11 @@ export function issuerStep(ctx: StartContext): Step {
     name: "token issuer",
     run: async () => {
       const onDisk = ctx.options.issuerKeyOnDisk ?? !ctx.inMemory;
-      const issuer = await startIssuer({ port: need(ctx.ports, "ports").issuer, dataDir: onDisk ? ctx.dataDir : null });
+      const issuer = await startIssuer({
+        port: need(ctx.ports, "ports").issuer,
+        dataDir: onDisk ? ctx.dataDir : null,
+        ...(ctx.consoleOrigins ? { consoleOrigins: ctx.consoleOrigins } : {}),
+      });
       ctx.issuer = issuer;
       ctx.authorize = createLocalAuthorizer({ issuer: issuer.url, audience: issuer.audience, jwks: issuer.jwks });
       return issuer.stop;
@@ -81,6 +85,7 @@ export function httpFrontStep(ctx: StartContext): Step {
             },
           }),
         authorize: need(ctx.authorize, "authorizer"),
+        ...(ctx.consoleOrigins ? { cors: { ...manifest.api.cors, allowOrigins: ctx.consoleOrigins } } : {}),
         function: { physicalName: ctx.names.functions.api, memoryMb: spec.memoryMb, timeoutSeconds: spec.timeoutSeconds },
       });
       ctx.apiUrl = front.url;

@@ -56,7 +56,7 @@ export function bucketStep(ctx: StartContext): Step {
           });
           stops.push(front.stop);
         }
-        await createAvatarsBucket(need(ctx.clients, "clients").s3, ctx.names.bucket);
+        await createAvatarsBucket(need(ctx.clients, "clients").s3, ctx.names.bucket, ctx.consoleOrigins);
       } catch (error) {
         await stopAll();
         throw error;
