@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException } from "@aws-sdk/client-dynamodb";
 import { manifest } from "../../../../infra/manifest";
 import { localCredentials as credentials, localRegion } from "../names";
+import { classDataSharing } from "./dynamodb-cds";
 import { clearStaleChildren, removePidFileSync, writePidFile } from "./pid-file";
 
 export interface DynamoDbServer {
@@ -38,14 +39,17 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<DynamoDbS
   if (options.dbPath) await mkdir(options.dbPath, { recursive: true });
 
   const libDir = dynamoDbLocalDir();
+  // Startup (issue 16): a class-data-sharing archive, made once in the background (./dynamodb-cds.ts).
+  const cds = classDataSharing(libDir, jarMarker);
   const child = spawn(
     "java",
     [
       `-Djava.library.path=${join(libDir, "DynamoDBLocal_lib")}`,
       // C1 only: the JVM starts about a third faster, which matters more here than peak speed.
       "-XX:TieredStopAtLevel=1",
+      ...cds.jvmArgs,
       "-jar",
-      join(libDir, jarMarker),
+      cds.jar,
       "-port",
       String(options.port),
       "-sharedDb",
@@ -55,6 +59,7 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<DynamoDbS
     ],
     { cwd: libDir, stdio: ["ignore", "pipe", "pipe"] },
   );
+  child.once("exit", () => cds.exited());
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
