@@ -55,7 +55,10 @@ export function toRequest(event: APIGatewayProxyEventV2): Request {
   if (Array.isArray(event.cookies) && event.cookies.length > 0) headers.set("cookie", event.cookies.join("; "));
 
   const body = event.body ? Buffer.from(event.body, event.isBase64Encoded ? "base64" : "utf8") : undefined;
+  // The framing headers describe the body as it travelled; the app gets it whole, so they describe that.
+  headers.delete("transfer-encoding");
   if (body) headers.set("content-length", String(body.length));
+  else headers.delete("content-length");
   const init: RequestInit = { headers, ...(body ? { body } : {}) };
 
   const url = requestUrl(event);
