@@ -4,6 +4,7 @@
  * (so a 403 is problem+json like every other error). CORS preflight is answered by API Gateway.
  */
 import { auth } from "./auth";
+import { cdn, consoleOrigins } from "./cdn";
 import { config, functionArgs, linksFor, seconds } from "./config";
 import { queue } from "./likes";
 import { manifest } from "./manifest";
@@ -13,13 +14,14 @@ const { api: spec } = manifest;
 
 export const apiHandler = new sst.aws.Function(manifest.functions.api.name, {
   ...functionArgs(manifest.functions.api),
-  link: linksFor(manifest.functions.api, { Users: table, Avatars: bucket, Likes: queue }),
+  link: linksFor(manifest.functions.api, { Users: table, Avatars: bucket, Likes: queue, Cdn: cdn }),
 });
 
 export const api = new sst.aws.ApiGatewayV2(spec.name, {
   domain: config.apiDomain,
   cors: {
-    allowOrigins: [...spec.cors.allowOrigins],
+    // The manifest's local origins plus the deployed console's: never `*`.
+    allowOrigins: consoleOrigins,
     allowMethods: [...spec.cors.allowMethods],
     allowHeaders: [...spec.cors.allowHeaders],
     exposeHeaders: [...spec.cors.exposeHeaders],
