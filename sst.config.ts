@@ -24,11 +24,13 @@ export default $config({
     await import("./infra/likes");
     await import("./infra/uploads");
     const { api } = await import("./infra/api");
+    const { alarmTopic } = await import("./infra/alarms");
 
     return {
       api: api.url,
       issuer: auth.issuer,
       ...(auth.clientId && { clientId: auth.clientId, userPoolId: auth.userPoolId, tokenUrl: auth.tokenUrl }),
+      ...(alarmTopic && { alarmTopic: alarmTopic.arn }),
     };
   },
 });

@@ -5,7 +5,7 @@
  */
 import { auth } from "./auth";
 import { cdn, consoleOrigins } from "./cdn";
-import { config, functionArgs, linksFor, seconds } from "./config";
+import { accessFor, config, functionArgs, seconds } from "./config";
 import { queue } from "./likes";
 import { manifest } from "./manifest";
 import { bucket, table } from "./storage";
@@ -14,7 +14,7 @@ const { api: spec } = manifest;
 
 export const apiHandler = new sst.aws.Function(manifest.functions.api.name, {
   ...functionArgs(manifest.functions.api),
-  link: linksFor(manifest.functions.api, { Users: table, Avatars: bucket, Likes: queue, Cdn: cdn }),
+  ...accessFor(manifest.functions.api, { Users: table, Avatars: bucket, Likes: queue, Cdn: cdn }),
 });
 
 export const api = new sst.aws.ApiGatewayV2(spec.name, {

@@ -35,8 +35,10 @@ export const config = {
   externalIssuer: externalIssuer(),
   /** Optional custom domain for the API (its Route 53 hosted zone must be in the account). */
   apiDomain: optional("API_DOMAIN"),
-  /** Optional SNS topic notified when the likes DLQ holds messages. */
+  /** Optional existing SNS topic for the alarms, instead of the one the stack creates. */
   alarmTopicArn: optional("ALARM_TOPIC_ARN"),
+  /** Optional address subscribed by email to the stack's alarm topic (AWS mails a confirmation link). */
+  alarmEmail: optional("ALARM_EMAIL"),
   logRetention: isProd ? ("3 months" as const) : ("1 week" as const),
 };
 
@@ -55,10 +57,44 @@ export function functionArgs(fn: FunctionSpec) {
   };
 }
 
+type Permission = FunctionSpec["permissions"][number];
+
+/** What a function may reach: by manifest name, the component (for `Resource.X` and its ARN). */
+interface Reachable {
+  urn: $util.Output<string>;
+  getSSTLink(): { properties: Record<string, unknown> };
+  arn?: $util.Input<string>;
+}
+
 /**
- * The components a function links, in the order and by the names its manifest entry lists (the
- * offline runtime grants the same list). `components` must offer every name the entry lists.
+ * A function's links and IAM permissions, both from its manifest entry. SST's links grant
+ * `service:*` on each linked component (their `include`); a link here carries only the properties
+ * `Resource.X` reads, and the role gets exactly the manifest's actions on the manifest's resources:
+ * `Users` is the component's ARN, `Users/index/*` that ARN + "/index/*". Outside `sst dev` the role
+ * trusts Lambda alone (SST also trusts the account root, which `sst dev` needs to run it locally).
  */
-export function linksFor<Name extends string, Component>(fn: { links: readonly Name[] }, components: Record<Name, Component>) {
-  return fn.links.map((name) => components[name]);
+export function accessFor(fn: FunctionSpec, components: Record<string, Reachable>) {
+  const component = (name: string) => {
+    const found = components[name];
+    if (!found) throw new Error(`${fn.name}: no component "${name}" to link or grant`);
+    return found;
+  };
+  const arnOf = (resource: string) => {
+    const [name, ...suffix] = resource.split("/");
+    const { arn } = component(name!);
+    if (!arn) throw new Error(`${fn.name}: "${name}" has no ARN to grant on`);
+    return suffix.length ? $interpolate`${arn}/${suffix.join("/")}` : $output(arn);
+  };
+  return {
+    link: fn.links.map((name) => {
+      const target = component(name);
+      return { urn: target.urn, getSSTLink: () => ({ properties: target.getSSTLink().properties }) };
+    }),
+    permissions: fn.permissions.map((p: Permission) => ({ actions: [...p.actions], resources: p.resources.map(arnOf) })),
+    transform: {
+      role: (args: aws.iam.RoleArgs) => {
+        if (!$dev) args.assumeRolePolicy = aws.iam.assumeRolePolicyForPrincipal({ Service: "lambda.amazonaws.com" });
+      },
+    },
+  };
 }

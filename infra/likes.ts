@@ -1,5 +1,5 @@
-/** Likes: the queue the API publishes to, its dead-letter queue and alarm, and the subscriber. */
-import { config, functionArgs, linksFor, seconds } from "./config";
+/** Likes: the queue the API publishes to, its dead-letter queue, and the subscriber (alarms: infra/alarms.ts). */
+import { accessFor, functionArgs, seconds } from "./config";
 import { manifest } from "./manifest";
 import { table } from "./storage";
 
@@ -14,40 +14,9 @@ export const queue = new sst.aws.Queue(spec.name, {
   dlq: { queue: dlq.arn, retry: spec.dlq.maxReceiveCount },
 });
 
-/** Any message in the DLQ is a like that failed `maxReceiveCount` times: someone must look. */
-export const dlqAlarm = new aws.cloudwatch.MetricAlarm(`${spec.dlq.name}Alarm`, {
-  name: `${$app.name}-${$app.stage}-${spec.dlq.name}-not-empty`,
-  alarmDescription: `Likes failed ${spec.dlq.maxReceiveCount} times and wait in the ${spec.dlq.name} queue`,
-  namespace: "AWS/SQS",
-  metricName: "ApproximateNumberOfMessagesVisible",
-  dimensions: { QueueName: dlq.nodes.queue.name },
-  statistic: "Maximum",
-  period: 60,
-  evaluationPeriods: 1,
-  threshold: 0,
-  comparisonOperator: "GreaterThanThreshold",
-  treatMissingData: "notBreaching",
-  alarmActions: config.alarmTopicArn ? [config.alarmTopicArn] : [],
-  okActions: config.alarmTopicArn ? [config.alarmTopicArn] : [],
-});
-
 export const likesSubscriber = new sst.aws.Function(manifest.functions.likes.name, {
   ...functionArgs(manifest.functions.likes),
-  link: linksFor(manifest.functions.likes, { Users: table }),
-  // What an SQS event source needs, on this queue only (the list SST's own queue subscriber
-  // grants). Linking the queue would also grant sqs:SendMessage, which the subscriber never uses.
-  permissions: [
-    {
-      actions: [
-        "sqs:ChangeMessageVisibility",
-        "sqs:DeleteMessage",
-        "sqs:GetQueueAttributes",
-        "sqs:GetQueueUrl",
-        "sqs:ReceiveMessage",
-      ],
-      resources: [queue.arn],
-    },
-  ],
+  ...accessFor(manifest.functions.likes, { Users: table, Likes: queue }),
 });
 
 queue.subscribe(likesSubscriber.arn, {

@@ -1,5 +1,5 @@
 /** Avatar uploads: S3 ObjectCreated under the upload prefix → thumbnails. */
-import { functionArgs, linksFor } from "./config";
+import { accessFor, functionArgs } from "./config";
 import { manifest } from "./manifest";
 import { bucket, table } from "./storage";
 
@@ -9,7 +9,7 @@ export const uploadsSubscriber = new sst.aws.Function(manifest.functions.uploads
   ...functionArgs(manifest.functions.uploads),
   // S3 invokes asynchronously: Lambda retries a failed event this many times.
   retries: spec.retryAttempts,
-  link: linksFor(manifest.functions.uploads, { Users: table, Avatars: bucket }),
+  ...accessFor(manifest.functions.uploads, { Users: table, Avatars: bucket }),
   // sharp ships a native binary: install it for linux-arm64 next to the bundle instead.
   nodejs: { install: ["sharp"] },
 });

@@ -1,7 +1,11 @@
 /**
  * Prints an access token for the offline API: `npm run -s token -- --sub alice --scope "users:read"`.
  * It signs with the local issuer's key under `.data/issuer/` (creating it if needed), so it works
- * whether or not `npm run dev` is running.
+ * whether or not `npm run dev` is running, and from any folder (`npm run -s --prefix <repo> token`):
+ * every path is the repository's, never the current folder's.
+ *
+ * `--client-credentials` prints the local issuer's client-credentials settings instead, for a
+ * script in another project to fetch its own tokens (`clientCredentialsToken` in @users/client).
  */
 import { parseArgs } from "node:util";
 import {
@@ -11,6 +15,7 @@ import {
   defaultDataDir,
   issuerPortFromEnv,
   issuerUrl,
+  loadOrCreateIssuerClient,
   loadOrCreateIssuerKey,
 } from "../packages/local/src/auth";
 import { manifest } from "../infra/manifest";
@@ -23,6 +28,10 @@ Prints a JWT that the offline API (npm run dev) accepts.
   --scope "<scopes>"  space-separated scopes (default: "${allScopes}");
                       --scope "" for a token without scopes
   --expires <span>    lifetime: seconds, or 30m, 1h, 7d (default: 1h)
+  --client-credentials
+                      print TOKEN_URL, CLIENT_ID and CLIENT_SECRET of the local issuer's
+                      client instead, for scripts that fetch their own tokens:
+                      export $(npm run -s --prefix <repo> token -- --client-credentials)
   -h, --help          show this help
 
 The issuer URL is http://127.0.0.1:$ISSUER_PORT (default ${DEFAULT_ISSUER_PORT}); the key lives in .data/issuer/.
@@ -34,12 +43,20 @@ async function main(): Promise<void> {
       sub: { type: "string" },
       scope: { type: "string" },
       expires: { type: "string" },
+      "client-credentials": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
   if (values.help) {
     console.log(usage);
+    return;
+  }
+
+  if (values["client-credentials"]) {
+    // The same file `npm run dev` reads, so the secret matches the running issuer's.
+    const client = await loadOrCreateIssuerClient(defaultDataDir);
+    console.log(`TOKEN_URL=${issuerUrl(issuerPortFromEnv())}/oauth2/token\nCLIENT_ID=${client.id}\nCLIENT_SECRET=${client.secret}`);
     return;
   }
 

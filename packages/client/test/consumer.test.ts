@@ -76,7 +76,7 @@ async function compile(project: Project, tsconfig: string): Promise<string[]> {
     (error: { stdout?: string; stderr?: string; code?: number }) => {
       // Errors found exit non-zero with them on stdout; anything else is tsc failing to run.
       if (!/error TS\d+/.test(error.stdout ?? "")) throw new Error(`tsc failed to run (${error.code}): ${error.stderr ?? ""}${error.stdout ?? ""}`);
-      return { stdout: error.stdout };
+      return { stdout: error.stdout ?? "" };
     },
   );
   return [...result.stdout.matchAll(/^(.+?)\((\d+),\d+\): error (TS\d+):/gm)].map(([, file, line, code]) => `${file}:${line} ${code}`);
