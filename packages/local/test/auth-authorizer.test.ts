@@ -130,7 +130,7 @@ describe("createLocalAuthorizer", () => {
     const authorize = createLocalAuthorizer({ issuer: issuer.url, audience: "another-api", jwks: issuer.jwks });
     const token = await issuer.sign();
     const result = await authorize(request(`Bearer ${token}`));
-    expect(result).toEqual({ ok: false, status: 401, message: "the token is not meant for this API (audience)" });
+    expect(result).toEqual({ ok: false, status: 401, message: "the token does not have a valid audience" });
     expect(JSON.stringify(result)).not.toContain(token.split(".")[1]);
     expect(await authorize(request())).toEqual({
       ok: false,

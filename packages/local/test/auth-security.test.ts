@@ -1,6 +1,6 @@
 /**
  * Forged and broken tokens against the HTTP front with the offline authorizer, as an attacker would
- * send them: each must get 401 problem+json without the handler ever running.
+ * send them: each must get API Gateway's 401 without the handler ever running.
  */
 import { exportSPKI, generateKeyPair, importJWK, SignJWT, UnsecuredJWT } from "jose";
 import type { JWTPayload } from "jose";
@@ -95,7 +95,7 @@ const forgeries: [string, () => Promise<string | undefined>, string][] = [
   [
     "wrong aud",
     async () => `Bearer ${await signedByIssuer({ aud: "some-other-api" })}`,
-    "the token is not meant for this API (audience)",
+    "the token does not have a valid audience",
   ],
   [
     "payload tampered after signing",
@@ -127,7 +127,7 @@ async function call(authorization: string | undefined) {
   const response = await fetch(`${front.url}/users`, {
     headers: authorization === undefined ? {} : { authorization },
   });
-  return { status: response.status, contentType: response.headers.get("content-type"), body: await response.text() };
+  return { status: response.status, challenge: response.headers.get("www-authenticate"), body: await response.text() };
 }
 
 describe("the offline JWT authorizer in front of the handler", () => {
@@ -135,13 +135,13 @@ describe("the offline JWT authorizer in front of the handler", () => {
     const authorization = await forge();
     const response = await call(authorization);
 
+    // API Gateway's answer: the reason is in the challenge, the body says only "Unauthorized".
     expect(response.status).toBe(401);
-    expect(response.contentType).toBe("application/problem+json");
-    const problem = JSON.parse(response.body) as { status: number; title: string; detail: string };
-    expect(problem).toMatchObject({ status: 401, title: "Unauthorized", detail: reason });
+    expect(JSON.parse(response.body)).toEqual({ message: "Unauthorized" });
+    expect(response.challenge).toBe(`Bearer scope="" error="invalid_token" error_description="${reason}"`);
     // Readable, but never the token (nor any part of it) echoed back.
     for (const piece of (authorization ?? "").replace(/^Bearer /, "").split(".")) {
-      if (piece.length > 8) expect(response.body).not.toContain(piece);
+      if (piece.length > 8) expect(`${response.body} ${response.challenge}`).not.toContain(piece);
     }
     expect(invocations).toHaveLength(0);
   });

@@ -101,10 +101,10 @@ describe("the HTTP front", () => {
     const { url } = await startFront({ handler, authorize });
 
     const refused = await fetch(`${url}/users?limit=1`, { headers: { authorization: "Bearer bad" } });
+    // API Gateway's own answer, not the API's problem+json (SPEC §3; see gateway-errors.test.ts).
     expect(refused.status).toBe(401);
-    expect(refused.headers.get("content-type")).toBe("application/problem+json");
-    const problem = (await refused.json()) as Record<string, unknown>;
-    expect(problem).toEqual({ type: "about:blank", title: "Unauthorized", status: 401, detail: "the token is expired", requestId: refused.headers.get("apigw-requestid") });
+    expect(await refused.json()).toEqual({ message: "Unauthorized" });
+    expect(refused.headers.get("www-authenticate")).toBe('Bearer scope="" error="invalid_token" error_description="the token is expired"');
     expect(calls).toHaveLength(0);
 
     await fetch(`${url}/users`, { headers: { authorization: "Bearer good" } });

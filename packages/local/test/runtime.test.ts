@@ -95,12 +95,12 @@ describe("API: request → payload 2.0 event → Lambda → response", () => {
     expect(shape(context)).toEqual(shape(expectedContext));
   });
 
-  it("refuses a request without a valid token with 401 problem+json and never invokes the function", async () => {
+  it("refuses a request without a valid token with API Gateway's 401 and never invokes the function", async () => {
     const before = reports.messages.length;
     const response = await fetch(`${runtime.apiUrl}/users`, { headers: { authorization: "Bearer not-a-token" } });
     expect(response.status).toBe(401);
-    expect(response.headers.get("content-type")).toBe("application/problem+json");
-    expect(await response.json()).toMatchObject({ status: 401, title: "Unauthorized", requestId: response.headers.get("apigw-requestid") });
+    expect(await response.json()).toEqual({ message: "Unauthorized" });
+    expect(response.headers.get("www-authenticate")).toMatch(/^Bearer scope="" error="invalid_token" error_description="[^"]+"$/);
     expect(reports.messages.length).toBe(before);
   });
 

@@ -21,13 +21,15 @@ const reasons: Record<Reason, string> = {
   malformed: "the bearer token is not a well-formed JWT",
   algorithm: "the token is not signed with an accepted algorithm",
   "no-kid": "the token names no signing key (kid)",
-  audience: "the token is not meant for this API (audience)",
+  // API Gateway's own words for this one (docs/OFFLINE.md, "Gateway errors").
+  audience: "the token does not have a valid audience",
   "issued-in-future": "the token was issued in the future",
   "keys-unavailable": "the issuer's signing keys could not be fetched",
 };
 
 /**
- * A readable reason for a 401. Written here rather than passed on from jose, so no part of the token
+ * A readable reason for a 401, sent as the `error_description` of its `WWW-Authenticate` header, as
+ * API Gateway's JWT authorizer does. Written here rather than passed on from jose, so no part of the token
  * (nor what an attacker put in its header) is ever echoed back.
  */
 export function rejectionMessage(error: unknown): string {
@@ -53,6 +55,7 @@ function claimMessage(claim: string): string {
     case "exp":
       return "the token has no valid expiry";
     default:
-      return `the token's "${claim}" claim is invalid`;
+      // No quotes: the reason travels inside a quoted-string of the 401's WWW-Authenticate header.
+      return `the token's ${claim} claim is invalid`;
   }
 }

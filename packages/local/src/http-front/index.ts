@@ -12,8 +12,11 @@ import { isPreflight, preflightHeaders, responseCorsHeaders } from "./cors";
 import type { CorsConfig } from "./cors";
 import { eventFromRequest, requestHeaders } from "./request-event";
 import type { RequestHeaders } from "./request-event";
-import { gatewayResponse, responseFromResult } from "./response";
+import { gatewayErrors } from "./gateway-responses";
+import { responseFromResult } from "./response";
 import type { HttpResponse } from "./response";
+import { tokenBucket } from "./throttle";
+import type { ThrottleSettings } from "./throttle";
 import { matchRoute } from "./routes";
 import { listenOnLoopback, closeNow } from "../ports";
 
@@ -37,6 +40,11 @@ export interface HttpFrontOptions {
   cors?: CorsConfig;
   maxRequestBytes?: number;
   integrationTimeoutMs?: number;
+  /**
+   * The stage's throttle (429 past it), e.g. `manifest.api.throttling`. Off unless given: on a
+   * laptop a load test would mostly measure the throttle.
+   */
+  throttling?: ThrottleSettings;
   function?: FunctionIdentity;
 }
 
@@ -49,8 +57,9 @@ export interface HttpFront {
 /**
  * API Gateway's HTTP API in front of one Lambda handler: each request becomes a payload-2.0 event,
  * the handler's result becomes the response, and the gateway's own rules apply first — CORS
- * preflights, the request size limit (413), the JWT authorizer on non-public routes (401, the handler
- * never runs) and the integration timeout (503).
+ * preflights, the throttle (429, when enabled), the request size limit (413), the JWT authorizer on
+ * non-public routes (401, the handler never runs), Lambda's invocation payload limit and the
+ * integration timeout (503). Every answer of its own has API Gateway's shape (`gateway-responses.ts`).
  */
 export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFront> {
   const publicRoutes = options.publicRoutes ?? manifest.api.publicRoutes;
@@ -63,8 +72,14 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
     timeoutSeconds: manifest.functions.api.timeoutSeconds,
   };
 
+  const throttle = options.throttling ? tokenBucket(options.throttling) : undefined;
+
   async function respond(request: IncomingMessage, requestId: string): Promise<HttpResponse> {
     const method = request.method ?? "GET";
+    if (throttle && !throttle.take()) {
+      request.resume();
+      return gatewayErrors.throttled();
+    }
     const headers = requestHeaders(request);
     const origin = headers.headers.origin;
     if (isPreflight(method, headers.headers)) {
@@ -81,25 +96,34 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
   async function invoke(request: IncomingMessage, headers: RequestHeaders, requestId: string): Promise<HttpResponse> {
     const method = request.method ?? "GET";
     const declaredLength = Number(headers.headers["content-length"] ?? 0);
-    if (declaredLength > maxRequestBytes) return gatewayResponse(413, "Request Entity Too Large");
+    if (declaredLength > maxRequestBytes) {
+      request.resume();
+      return gatewayErrors.payloadTooLarge();
+    }
     const body = await readBody(request, maxRequestBytes);
-    if (!body) return gatewayResponse(413, "Request Entity Too Large");
+    if (!body) return gatewayErrors.payloadTooLarge();
 
     const path = (request.url ?? "/").split("?")[0] ?? "/";
     const route = matchRoute(publicRoutes, method, path) ?? { routeKey: "$default" };
     let authorizer: JwtAuthorizerInput | undefined;
     if (route.routeKey === "$default" && options.authorize) {
       const verdict = await options.authorize({ method, path, headers: headers.headers });
-      if (!verdict.ok) return unauthorized(verdict.message, requestId);
+      if (!verdict.ok) return gatewayErrors.unauthorized(verdict.message);
       authorizer = { claims: verdict.claims, scopes: verdict.scopes };
     }
 
     const event = eventFromRequest(request, { headers, body, route, requestId, ...(authorizer ? { authorizer } : {}) });
+    // Lambda refuses a synchronous invocation whose event is over its payload quota; API Gateway then
+    // answers 500, even for a body it accepted itself (up to 10 MB).
+    // (Only a body over 4 MiB can get there, base64 included: the rest is not worth serialising for.)
+    if (body.length > 4 * 1024 * 1024 && Buffer.byteLength(JSON.stringify(event)) > LAMBDA_MAX_INVOKE_PAYLOAD_BYTES) {
+      return gatewayErrors.integrationFailure();
+    }
     const context = lambdaContext(createContextData(fn));
     const outcome = await withTimeout(options.handler(event, context), integrationTimeoutMs);
-    if (outcome.kind === "timeout") return gatewayResponse(503, "Service Unavailable");
-    if (outcome.kind === "error") return gatewayResponse(500, "Internal Server Error");
-    return responseFromResult(outcome.value) ?? gatewayResponse(500, "Internal Server Error");
+    if (outcome.kind === "timeout") return gatewayErrors.integrationTimeout();
+    if (outcome.kind === "error") return gatewayErrors.integrationFailure();
+    return responseFromResult(outcome.value) ?? gatewayErrors.integrationFailure();
   }
 
   function send(request: IncomingMessage, response: ServerResponse, result: HttpResponse, requestId: string): void {
@@ -113,7 +137,7 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
   const server = createServer((request, response) => {
     const requestId = ids.apiGatewayRequestId();
     respond(request, requestId)
-      .catch(() => gatewayResponse(500, "Internal Server Error"))
+      .catch(() => gatewayErrors.integrationFailure())
       .then((result) => send(request, response, result, requestId))
       .catch(() => response.destroy());
   });
@@ -122,19 +146,6 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
     url: `http://127.0.0.1:${port}`,
     port,
     stop: () => closeNow(server),
-  };
-}
-
-/** The product's error shape (RFC 9457) for a request the authorizer refused. */
-function unauthorized(detail: string, requestId: string): HttpResponse {
-  const problem = { type: "about:blank", title: "Unauthorized", status: 401, detail, requestId };
-  return {
-    statusCode: 401,
-    headers: [
-      ["content-type", "application/problem+json"],
-      ["www-authenticate", "Bearer"],
-    ],
-    body: Buffer.from(JSON.stringify(problem)),
   };
 }
 
@@ -150,6 +161,9 @@ async function readBody(request: IncomingMessage, limit: number): Promise<Buffer
   }
   return tooLarge ? undefined : Buffer.concat(chunks);
 }
+
+/** Lambda's quota for a synchronous invocation's request payload: 6 MB. */
+const LAMBDA_MAX_INVOKE_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
 type Outcome = { kind: "value"; value: unknown } | { kind: "error"; error: unknown } | { kind: "timeout" };
 

@@ -39,8 +39,3 @@ export function responseFromResult(result: unknown): HttpResponse | undefined {
   const body = structured.isBase64Encoded === true ? Buffer.from(text, "base64") : Buffer.from(text, "utf8");
   return { statusCode, headers, body };
 }
-
-/** API Gateway's own answers (413, 500, 503…) are small JSON messages. */
-export function gatewayResponse(statusCode: number, message: string): HttpResponse {
-  return { statusCode, headers: [["content-type", "application/json"]], body: Buffer.from(JSON.stringify({ message })) };
-}
