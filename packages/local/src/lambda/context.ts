@@ -21,20 +21,38 @@ export interface FunctionIdentity {
   timeoutSeconds: number;
 }
 
-/** A fresh invocation's context data, with Lambda's names for its log group and stream. */
+/**
+ * A fresh invocation's context data, with Lambda's names for its log group and stream. The parts
+ * that do not change between invocations are made once per function and day (the HTTP front asks
+ * for a context per request): on Lambda, too, one execution environment writes to one log stream.
+ */
 export function createContextData(fn: FunctionIdentity, now = Date.now(), awsRequestId = ids.uuid()): ContextData {
-  const day = new Date(now).toISOString().slice(0, 10).replace(/-/g, "/");
+  let fixed = fixedParts.get(fn);
+  if (!fixed || now >= fixed.until || now < fixed.until - dayMs) {
+    const day = new Date(now).toISOString().slice(0, 10).replace(/-/g, "/");
+    fixed = {
+      until: Math.floor(now / dayMs) * dayMs + dayMs,
+      invokedFunctionArn: arn.function(fn.physicalName),
+      memoryLimitInMB: String(fn.memoryMb),
+      logGroupName: `/aws/lambda/${fn.physicalName}`,
+      logStreamName: `${day}/[$LATEST]${ids.hex(16)}`,
+    };
+    fixedParts.set(fn, fixed);
+  }
   return {
     awsRequestId,
     functionName: fn.physicalName,
     functionVersion: "$LATEST",
-    invokedFunctionArn: arn.function(fn.physicalName),
-    memoryLimitInMB: String(fn.memoryMb),
-    logGroupName: `/aws/lambda/${fn.physicalName}`,
-    logStreamName: `${day}/[$LATEST]${ids.hex(16)}`,
+    invokedFunctionArn: fixed.invokedFunctionArn,
+    memoryLimitInMB: fixed.memoryLimitInMB,
+    logGroupName: fixed.logGroupName,
+    logStreamName: fixed.logStreamName,
     deadlineMs: now + fn.timeoutSeconds * 1000,
   };
 }
+
+const dayMs = 86_400_000;
+const fixedParts = new WeakMap<FunctionIdentity, { until: number; invokedFunctionArn: string; memoryLimitInMB: string; logGroupName: string; logStreamName: string }>();
 
 /** The context object a handler receives; `getRemainingTimeInMillis` counts down to the deadline. */
 export function lambdaContext(data: ContextData): Context {
