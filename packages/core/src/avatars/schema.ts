@@ -28,12 +28,13 @@ export type AvatarUploadRequest = z.infer<typeof AvatarUploadRequest>;
 
 export const AvatarUploadGrant = z
   .object({
+    // Bounded like every string of the API (SPEC §3); a signed policy with a session token fits well within.
     upload: z.object({
-      url: z.url(),
+      url: z.url().max(2048),
       method: z.literal("POST"),
-      fields: z.record(z.string(), z.string()).meta({ description: "Send every field, unchanged, before the file field" }),
+      fields: z.record(z.string().max(128), z.string().max(8192)).meta({ description: "Send every field, unchanged, before the file field" }),
     }),
-    expiresAt: z.iso.datetime(),
+    expiresAt: z.iso.datetime().max(40),
   })
   .meta({ id: "AvatarUploadGrant" });
 export type AvatarUploadGrant = z.infer<typeof AvatarUploadGrant>;
