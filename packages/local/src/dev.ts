@@ -3,7 +3,7 @@
  *
  *   npm run dev                   data kept in .data/ between runs
  *   npm run dev -- --in-memory    nothing on disk
- *   npm run dev -- --reset        empty the table and bucket first
+ *   npm run dev -- --reset        empty the table, bucket and queue first
  */
 import "./sdk-warning";
 import { parseArgs } from "node:util";
@@ -12,28 +12,39 @@ import { watchForOrphaning } from "./orphan-watch";
 import { banner } from "./runtime/banner";
 import { start } from "./runtime/start";
 import type { Runtime } from "./runtime/start";
+import { StartupError } from "./runtime/steps";
 
 const usage = `Usage: npm run dev -- [--in-memory] [--reset] [--data-dir <dir>] [--allow-remote] [--no-console]
 
-  --in-memory     keep nothing on disk
-  --reset         empty the table and the bucket kept in the data folder before starting
-  --data-dir      where data is kept (default .data/ at the repo root)
+  --in-memory     keep nothing on disk: the table, the bucket and queued likes go when it stops
+  --reset         empty the table, the bucket and the queue kept in the data folder before starting
+  --data-dir      where data is kept (default .data/ at the repo root); one runtime per folder
   --allow-remote  accept DYNAMODB_ENDPOINT / S3_ENDPOINT / SQS_ENDPOINT that are not on loopback
   --no-console    do not serve the web console
 
 Ports: PORT (API, 3000), ISSUER_PORT (3001), WEB_PORT (console, 5173), DYNAMODB_PORT (8000), S3_PORT (4569), SQS_PORT (9324).
 See docs/OFFLINE.md.`;
 
-const { values: flags } = parseArgs({
-  options: {
-    "in-memory": { type: "boolean", default: false },
-    reset: { type: "boolean", default: false },
-    "data-dir": { type: "string" },
-    "allow-remote": { type: "boolean", default: false },
+const flags = readFlags();
+
+/** The flags, or the usage and exit 2 on anything it does not know (a typo must not start something else). */
+function readFlags() {
+  try {
+    return parseArgs({
+      options: {
+        "in-memory": { type: "boolean", default: false },
+        reset: { type: "boolean", default: false },
+        "data-dir": { type: "string" },
+        "allow-remote": { type: "boolean", default: false },
     "no-console": { type: "boolean", default: false },
-    help: { type: "boolean", short: "h", default: false },
-  },
-});
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`npm run dev: ${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
+    process.exit(2);
+  }
+}
 
 if (flags.help) {
   console.log(usage);
@@ -84,6 +95,7 @@ try {
   // From the process's start, so the figure includes loading the runtime itself.
   console.log(banner(runtime, process.uptime() * 1000));
 } catch (error) {
-  log.error(error instanceof Error ? error.message : String(error));
+  // A failed step was logged by the start itself; anything else (a refused endpoint) is said here.
+  if (!(error instanceof StartupError)) log.error(error instanceof Error ? error.message : String(error));
   process.exit(1);
 }

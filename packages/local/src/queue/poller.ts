@@ -1,9 +1,11 @@
+import { setMaxListeners } from "node:events";
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import type { Message, SQSClient } from "@aws-sdk/client-sqs";
 import { sqsEvent, sqsRecordFromMessage } from "../events/sqs";
 import type { FunctionHost } from "../lambda/function-host";
 import type { Logger } from "../log";
 import { failedMessageIds } from "./batch-result";
+import { createPollerScaling } from "./scaling";
 
 export interface QueuePollerOptions {
   client: SQSClient;
@@ -16,26 +18,52 @@ export interface QueuePollerOptions {
   partialResponses: boolean;
   host: FunctionHost;
   log: Logger;
-  /** Concurrent pollers, like the event source mapping's; a few are enough offline. */
+  /** Concurrent batches at the start and when idle; Lambda's event source mapping starts with 5. */
   pollers?: number;
+  /** The most concurrent batches: the function's concurrency. */
+  maxConcurrency?: number;
+  /** How long `stop()` lets batches in flight finish before leaving them to the queue (default 1000 ms). */
+  drainMs?: number;
 }
 
 export interface QueuePoller {
+  /** Concurrent batches now (for tests and the bench). */
+  concurrency(): number;
   stop(): Promise<void>;
 }
+
+/** AWS: "Lambda starts with five concurrent batches" for an SQS event source mapping. */
+export const initialPollers = 5;
 
 /**
  * Lambda's SQS event source mapping: receive up to a batch within the window, invoke the subscriber
  * with full-shape records, delete what succeeded. Failed records are left alone, so they come back
  * after the visibility timeout and reach the DLQ through the queue's redrive policy — the queue does
- * the counting, as on AWS. A thrown error fails the whole batch.
+ * the counting, as on AWS. A thrown error fails the whole batch. Concurrency scales as AWS's does
+ * (see scaling.ts).
+ *
+ * Stopping stops receiving and lets the batches in flight finish and delete what they handled;
+ * whatever is not deleted stays in the queue (its journal, on disk) and is delivered again.
  */
 export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
   const abort = new AbortController();
+  // One signal for every loop's long poll: as many listeners as loops.
+  setMaxListeners(0, abort.signal);
   let stopped = false;
   // local-aws-sqs holds a receive for its whole wait when fewer than MaxNumberOfMessages are
   // waiting: that wait is the batching window. At least 1 s, or an idle poller would spin.
   const waitSeconds = Math.min(20, Math.max(1, options.windowSeconds));
+  const inFlight = new Set<Promise<void>>();
+  const loops = new Set<Promise<void>>();
+
+  const scaling = createPollerScaling({
+    initial: options.pollers ?? initialPollers,
+    max: options.maxConcurrency ?? 1000,
+    addLoop: () => {
+      const loop = poll().finally(() => loops.delete(loop));
+      loops.add(loop);
+    },
+  });
 
   async function poll(): Promise<void> {
     while (!stopped) {
@@ -58,7 +86,12 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
         await sleep(1000);
         continue;
       }
-      if (messages.length > 0) await processBatch(messages);
+      if (messages.length > 0) {
+        const batch = processBatch(messages);
+        inFlight.add(batch);
+        await batch.finally(() => inFlight.delete(batch));
+      }
+      if (!scaling.afterReceive(messages.length >= options.batchSize)) return;
     }
   }
 
@@ -78,9 +111,8 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
     } catch {
       failed = new Set(ids);
     }
-    if (stopped) return;
-    const done = messages.filter((message) => !failed.has(message.MessageId ?? ""));
-    await deleteMessages(done);
+    // Deleted even while stopping: the queue is still up until the poller's stop returns.
+    await deleteMessages(messages.filter((message) => !failed.has(message.MessageId ?? "")));
   }
 
   async function deleteMessages(messages: Message[]): Promise<void> {
@@ -95,19 +127,25 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
         );
         for (const failure of result.Failed ?? []) options.log.warn(`queue poller: could not delete a message: ${failure.Message ?? failure.Code}`);
       } catch (error) {
-        if (!stopped) options.log.warn(`queue poller: could not delete messages: ${String(error)}`);
+        // Not deleted: delivered again, and the subscriber drops what it already counted.
+        options.log.warn(`queue poller: could not delete messages: ${String(error)}`);
       }
     }
   }
 
-  const loops = Array.from({ length: options.pollers ?? 2 }, () => poll());
+  scaling.start();
 
   return {
+    concurrency: () => loops.size,
     async stop() {
+      if (stopped) return;
       stopped = true;
+      scaling.stop();
       abort.abort();
-      // A subscriber still running is cut off when its function host stops; do not wait for it here.
-      await Promise.race([Promise.allSettled(loops), sleep(300)]);
+      // Batches in flight finish and delete what they handled; one still running after the drain is
+      // cut off when its function host stops, and its messages stay in the queue.
+      const drained = await Promise.race([Promise.allSettled([...inFlight]).then(() => true), sleep(options.drainMs ?? 1000).then(() => false)]);
+      if (!drained) options.log.warn(`queue poller: ${inFlight.size} batch(es) still running at stop: their messages stay queued`);
     },
   };
 }
@@ -123,5 +161,5 @@ function uniqueMessages(messages: Message[]): Message[] {
 }
 
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

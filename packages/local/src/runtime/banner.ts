@@ -4,14 +4,18 @@ import type { Runtime } from "./start";
 /** What a person needs on the first screen: where the API is, what exists, how to get a token. */
 export function banner(runtime: Runtime, startupMs: number): string {
   const { endpoints, resources } = runtime;
-  const data = runtime.dataDir ? `${relative(process.cwd(), runtime.dataDir) || "."}/ (kept between runs; --reset empties it)` : "in memory (--in-memory)";
+  const shown = (path: string) => relative(process.cwd(), path) || ".";
+  const data = runtime.dataDir
+    ? `${shown(runtime.dataDir)}/ (kept between runs, queued likes too; --reset empties it)`
+    : "in memory (--in-memory): the table, the bucket and queued likes go when it stops";
+  const queued = runtime.queueJournal ? `; messages kept in ${shown(runtime.queueJournal)}` : "";
   const rows = [
     ...(runtime.consoleUrl ? [["Web console", `${runtime.consoleUrl}  (sign in as anyone; hot reload)`]] : []),
     ["API", runtime.apiUrl],
     ["Token issuer", runtime.issuerUrl ?? "(replaced by the caller's authorizer)"],
     ["DynamoDB", `${endpoints.dynamodb}  table ${resources.tableName}`],
     ["S3", `${endpoints.s3}  bucket ${resources.bucketName}`],
-    ["SQS", `${endpoints.sqs}  queue ${resources.queueName}, DLQ ${resources.dlqName}`],
+    ["SQS", `${endpoints.sqs}  queue ${resources.queueName}, DLQ ${resources.dlqName}${queued}`],
     ["Data", data],
   ];
   const width = Math.max(...rows.map(([label]) => label!.length));

@@ -91,7 +91,7 @@ export interface StartOptions {
   logger?: Logger;
   /** Replace the local issuer and JWT authorizer (tests of the front). */
   authorize?: Authorize;
-  /** Concurrent queue pollers (default 2). */
+  /** Concurrent queue batches at the start and when idle (default 5, as Lambda starts); more while batches come full. */
   pollers?: number;
   /**
    * Serve the web console (packages/web) on Vite's dev server, pointed at this runtime: `true` (port

@@ -8,9 +8,11 @@ import type { FunctionHost } from "../lambda/function-host";
 import { createConsoleLogger } from "../log";
 import { localCredentials, localRegion, resourceNames } from "../names";
 import { repoRoot } from "../paths";
-import { assertPortFree } from "../ports";
+import { assertPortsFree } from "../ports";
 import { clearStaleChildren } from "../servers/pid-file";
+import { queueJournal } from "../servers/sqs";
 import { need } from "./context";
+import { lockDataFolder } from "./data-lock";
 import type { StartContext } from "./context";
 import { portSettings, resolveDataDir, resolveEndpoints, resolvePorts } from "./options";
 import type { FunctionKey, RuntimePorts, ServiceName, StartOptions } from "./options";
@@ -49,6 +51,8 @@ export interface Runtime {
   iam: Iam | undefined;
   /** null when in memory. */
   dataDir: string | null;
+  /** The file the local queue keeps its messages in (they survive a stop or a kill); null in memory or with SQS_ENDPOINT. */
+  queueJournal: string | null;
   functions: Record<FunctionKey, FunctionHost>;
   /** The next invocation of every function runs the code as it is now on disk. */
   reload(): void;
@@ -96,10 +100,12 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
           if (options.issuerKeyOnDisk) await mkdir(dataDir, { recursive: true });
           return;
         }
-        if (options.reset) {
-          await Promise.all(["dynamodb", "s3"].map((dir) => rm(join(dataDir, dir), { recursive: true, force: true })));
-        }
         await mkdir(dataDir, { recursive: true });
+        const unlock = lockDataFolder(dataDir);
+        if (options.reset) {
+          await Promise.all(["dynamodb", "s3", "sqs"].map((dir) => rm(join(dataDir, dir), { recursive: true, force: true })));
+        }
+        return async () => unlock();
       },
     },
     {
@@ -111,7 +117,7 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
         const local = (["api", "dynamodb", "s3", "sqs", "issuer"] as const).filter(
           (name) => !(name === "issuer" ? options.authorize : external[name as ServiceName]),
         );
-        await Promise.all(local.map((name) => assertPortFree(ports[name], `${portSettings[name].label} (${portSettings[name].env})`)));
+        await assertPortsFree(local.map((name) => ({ port: ports[name], what: `${portSettings[name].label} (${portSettings[name].env})` })));
         ctx.ports = ports;
         const at = (port: number) => `http://127.0.0.1:${port}`;
         ctx.endpoints = {
@@ -159,6 +165,7 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
     },
     iam: ctx.iam,
     dataDir: inMemory ? null : dataDir,
+    queueJournal: external.sqs ? null : (queueJournal(ctx).journalPath ?? null),
     functions: hosts,
     reload() {
       for (const key of functionKeys) hosts[key].reload();

@@ -8,7 +8,7 @@ import { resolveHandler } from "../paths";
 import { createLikesQueues } from "../resources/queues";
 import { matchesNotification, notificationEvent } from "../s3/notifications";
 import type { NotificationConfig } from "../s3/notifications";
-import { startSqs } from "../servers/sqs";
+import { queueJournal, startSqs } from "../servers/sqs";
 import { need } from "./context";
 import type { StartContext } from "./context";
 import { functionEnv } from "./function-env";
@@ -31,7 +31,7 @@ export function queuesAndFunctionsStep(ctx: StartContext): Step {
         for (const stop of stops.reverse()) await stop();
       };
       try {
-        if (!ctx.external.sqs) stops.push((await startSqs({ port: need(ctx.ports, "ports").sqs })).stop);
+        if (!ctx.external.sqs) stops.push((await startSqs({ port: need(ctx.ports, "ports").sqs, ...queueJournal(ctx) })).stop);
         ctx.queues = await createLikesQueues(need(ctx.clients, "clients").sqs, ctx.names, ctx.options.queueVisibilityTimeoutSeconds);
         const endpoints = need(ctx.endpoints, "endpoints");
         if (ctx.iam) {

@@ -81,6 +81,15 @@ function isZombie(pid: number): boolean {
   }
 }
 
+/** The process's command line from /proc; undefined where there is no /proc (or it is gone). */
+export function commandLineOfSync(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+  } catch {
+    return undefined;
+  }
+}
+
 async function commandLineOf(pid: number): Promise<string> {
   const proc = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => undefined);
   if (proc !== undefined) return proc.replace(/\0/g, " ");

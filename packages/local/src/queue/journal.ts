@@ -1,0 +1,189 @@
+import { closeSync, existsSync, fdatasync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
+
+/**
+ * The queue's messages on disk: an append-only file of what happened to them (sent, received,
+ * deleted, purged). Replaying it gives the messages a queue still holds, so a runtime stopped any
+ * way at all — Ctrl-C or `kill -9` — hands every accepted message to the next start.
+ *
+ * A line is written before the emulator answers the request that caused it (see `flush`), so a
+ * client that got its answer has its message in the file. The file lives in the OS's page cache at
+ * that point: a killed process cannot lose it. An OS crash or power loss could lose the last second:
+ * the file is synced once a second, not per message (which would cost a disk flush per like).
+ */
+export interface StoredMessage {
+  queue: string;
+  /** The emulator's record as it was created (MessageId, MessageBody, attributes, …). */
+  record: JournalRecord;
+  /** Receives so far: SQS's ApproximateReceiveCount, which the DLQ's maxReceiveCount counts. */
+  receives: number;
+  firstReceivedAt?: number;
+}
+
+export interface JournalRecord {
+  MessageId: string;
+  attributes: Record<string, string | undefined>;
+  [field: string]: unknown;
+}
+
+type Entry =
+  | { t: "put"; q: string; r: JournalRecord; n?: number; f?: number }
+  | { t: "recv"; q: string; m: [id: string, count: number][]; at: number }
+  | { t: "del"; q: string; id: string }
+  | { t: "purge"; q: string };
+
+export interface MessageJournal {
+  readonly path: string;
+  /** Messages the file held at open, by queue, oldest first; taken once by the queue that owns them. */
+  takeStored(queue: string): StoredMessage[];
+  put(queue: string, record: JournalRecord): void;
+  received(queue: string, messages: readonly { id: string; count: number }[]): void;
+  deleted(queue: string, id: string): void;
+  purged(queue: string): void;
+  /** Writes what was recorded since the last flush. Called before every answer the emulator sends. */
+  flush(): void;
+  /** How many messages the journal holds now. */
+  size(): number;
+  close(): void;
+}
+
+/** Rewrite the file once it holds this many lines more than live messages (and 4× as many). */
+const compactAfterLines = 20_000;
+
+export function openMessageJournal(path: string): MessageJournal {
+  mkdirSync(dirname(path), { recursive: true });
+  const live = replay(path);
+  const stored = new Map<string, StoredMessage[]>();
+  for (const message of live.values()) {
+    const list = stored.get(message.queue) ?? [];
+    list.push(message);
+    stored.set(message.queue, list);
+  }
+  let fd = rewrite(path, live.values());
+  let lines = live.size;
+  let pending: string[] = [];
+  let dirty = false;
+
+  // Bounds what an OS crash could lose to about a second; a killed process loses nothing either way.
+  const syncTimer = setInterval(() => {
+    if (!dirty) return;
+    dirty = false;
+    fdatasync(fd, () => undefined);
+  }, 1000);
+  syncTimer.unref();
+
+  const record = (entry: Entry) => {
+    apply(live, entry);
+    pending.push(JSON.stringify(entry));
+  };
+
+  const journal: MessageJournal = {
+    path,
+    takeStored(queue) {
+      const messages = stored.get(queue) ?? [];
+      stored.delete(queue);
+      return messages;
+    },
+    put: (queue, message) => record({ t: "put", q: queue, r: message }),
+    received(queue, messages) {
+      if (messages.length > 0) record({ t: "recv", q: queue, m: messages.map(({ id, count }) => [id, count]), at: Date.now() });
+    },
+    deleted: (queue, id) => record({ t: "del", q: queue, id }),
+    purged: (queue) => record({ t: "purge", q: queue }),
+    flush() {
+      if (pending.length === 0) return;
+      const text = `${pending.join("\n")}\n`;
+      lines += pending.length;
+      pending = [];
+      writeSync(fd, text);
+      dirty = true;
+      if (lines > compactAfterLines && lines > 4 * live.size) {
+        closeSync(fd);
+        fd = rewrite(path, live.values());
+        lines = live.size;
+      }
+    },
+    size: () => live.size,
+    close() {
+      clearInterval(syncTimer);
+      journal.flush();
+      fsyncSync(fd);
+      closeSync(fd);
+    },
+  };
+  return journal;
+}
+
+/** The messages the file holds: a `put` adds (or moves, for a redrive to the DLQ), `del`/`purge` remove. */
+function replay(path: string): Map<string, StoredMessage> {
+  const live = new Map<string, StoredMessage>();
+  if (!existsSync(path)) return live;
+  const lines = readFileSync(path, "utf8").split("\n");
+  for (const line of lines) {
+    if (!line) continue;
+    let entry: Entry;
+    try {
+      entry = JSON.parse(line) as Entry;
+    } catch {
+      // Only the last line can be cut short (a kill during the write): its request was never answered.
+      continue;
+    }
+    apply(live, entry);
+  }
+  return live;
+}
+
+function apply(live: Map<string, StoredMessage>, entry: Entry): void {
+  switch (entry.t) {
+    case "put":
+      live.set(entry.r.MessageId, {
+        queue: entry.q,
+        record: entry.r,
+        receives: entry.n ?? 0,
+        ...(entry.f !== undefined ? { firstReceivedAt: entry.f } : {}),
+      });
+      return;
+    case "recv":
+      for (const [id, count] of entry.m) {
+        const message = live.get(id);
+        if (!message || message.queue !== entry.q) continue;
+        message.receives = count;
+        message.firstReceivedAt ??= entry.at;
+      }
+      return;
+    case "del": {
+      if (live.get(entry.id)?.queue === entry.q) live.delete(entry.id);
+      return;
+    }
+    case "purge":
+      for (const [id, message] of live) if (message.queue === entry.q) live.delete(id);
+      return;
+  }
+}
+
+/** Writes the live messages to a new file and swaps it in (rename is atomic); returns its fd for appending. */
+function rewrite(path: string, messages: Iterable<StoredMessage>): number {
+  const next = `${path}.next`;
+  const fd = openSync(next, "w");
+  let chunk: string[] = [];
+  const write = () => {
+    if (chunk.length > 0) writeSync(fd, `${chunk.join("\n")}\n`);
+    chunk = [];
+  };
+  for (const message of messages) {
+    const entry: Entry = {
+      t: "put",
+      q: message.queue,
+      r: message.record,
+      ...(message.receives > 0 ? { n: message.receives } : {}),
+      ...(message.firstReceivedAt !== undefined ? { f: message.firstReceivedAt } : {}),
+    };
+    chunk.push(JSON.stringify(entry));
+    if (chunk.length >= 1000) write();
+  }
+  write();
+  fsyncSync(fd);
+  closeSync(fd);
+  renameSync(next, path);
+  return openSync(path, "a");
+}
