@@ -19,17 +19,22 @@ export default $config({
     };
   },
   async run() {
+    const { cdn } = await import("./infra/cdn");
     await import("./infra/storage");
     const { auth } = await import("./infra/auth");
     await import("./infra/likes");
     await import("./infra/uploads");
     const { api } = await import("./infra/api");
+    const { site } = await import("./infra/web");
     const { alarmTopic } = await import("./infra/alarms");
 
     return {
       api: api.url,
       issuer: auth.issuer,
+      web: site.url,
+      cdn: cdn.url,
       ...(auth.clientId && { clientId: auth.clientId, userPoolId: auth.userPoolId, tokenUrl: auth.tokenUrl }),
+      ...(auth.webClientId && { webClientId: auth.webClientId, signInUrl: auth.signInUrl }),
       ...(alarmTopic && { alarmTopic: alarmTopic.arn }),
     };
   },

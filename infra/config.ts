@@ -35,6 +35,8 @@ export const config = {
   externalIssuer: externalIssuer(),
   /** Optional custom domain for the API (its Route 53 hosted zone must be in the account). */
   apiDomain: optional("API_DOMAIN"),
+  /** Optional custom domain for the console and thumbnails CDN (e.g. console.example.com); else CloudFront's. */
+  webDomain: optional("WEB_DOMAIN"),
   /** Optional existing SNS topic for the alarms, instead of the one the stack creates. */
   alarmTopicArn: optional("ALARM_TOPIC_ARN"),
   /** Optional address subscribed by email to the stack's alarm topic (AWS mails a confirmation link). */

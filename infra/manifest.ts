@@ -36,6 +36,13 @@ export const manifest = {
     cors: { allowMethods: ["POST", "GET"], allowOrigins: consoleOrigins, allowHeaders: ["*"], maxAge: 3600 },
   },
 
+  /**
+   * One CloudFront distribution (an SST Router): the console at `/`, and `/thumbnails/*` from the
+   * avatars bucket through origin access control — the only prefix it can read. Thumbnail URLs are
+   * `<Cdn url>/<key>`; offline a small server plays this part (packages/local/src/s3/cdn.ts).
+   */
+  cdn: { name: "Cdn", thumbnailsPath: "/thumbnails" },
+
   queue: {
     name: "Likes",
     /** AWS guidance: at least 6x the subscriber's timeout, so a slow batch is not redelivered mid-run. */
@@ -60,13 +67,16 @@ export const manifest = {
       handler: "packages/functions/src/api/handler.handler",
       timeoutSeconds: 10,
       memoryMb: 512,
-      /** The components whose `Resource.X` (name, url) the handler reads. Links carry no permissions. */
-      links: ["Users", "Avatars", "Likes"],
+      /**
+       * The components whose `Resource.X` (name, url) the handler reads. Links carry no permissions.
+       * "Cdn" gives the public base URL of avatar thumbnails.
+       */
+      links: ["Users", "Avatars", "Likes", "Cdn"],
       /**
        * Least privilege: exactly the actions the function's code sends, on its own resources. A
        * resource is a component name (its ARN), optionally `/<suffix>` appended to that ARN.
        * Presigned requests are authorized as the signing role: the avatar upload POST needs
-       * s3:PutObject, the thumbnail links s3:GetObject. DynamoDB transactions are authorized per item
+       * s3:PutObject. Thumbnails are public through the CDN, so no read is signed. DynamoDB transactions are authorized per item
        * (Put → PutItem, Delete → DeleteItem); DeleteObjects per key (s3:DeleteObject).
        */
       permissions: [
@@ -83,7 +93,6 @@ export const manifest = {
         },
         { actions: ["dynamodb:Query"], resources: ["Users/index/*"] },
         { actions: ["s3:PutObject"], resources: ["Avatars/uploads/*"] },
-        { actions: ["s3:GetObject"], resources: ["Avatars/thumbnails/*"] },
         { actions: ["s3:DeleteObject"], resources: ["Avatars/uploads/*", "Avatars/thumbnails/*"] },
         { actions: ["s3:ListBucket"], resources: ["Avatars"] },
         { actions: ["sqs:SendMessage"], resources: ["Likes"] },
@@ -113,8 +122,8 @@ export const manifest = {
       links: ["Users", "Avatars"],
       permissions: [
         { actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"], resources: ["Users"] },
-        /** GetObject covers HeadObject (the thumbnails' source metadata). */
-        { actions: ["s3:GetObject"], resources: ["Avatars/uploads/*", "Avatars/thumbnails/*"] },
+        /** Only originals are read: thumbnails are content-addressed, never read back. */
+        { actions: ["s3:GetObject"], resources: ["Avatars/uploads/*"] },
         { actions: ["s3:PutObject"], resources: ["Avatars/thumbnails/*"] },
         { actions: ["s3:DeleteObject"], resources: ["Avatars/uploads/*", "Avatars/thumbnails/*"] },
         /** Also what makes a missing key a 404 rather than a 403. */

@@ -1,4 +1,4 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -14,13 +14,14 @@ import { createUploadProcessor, makeThumbnails, UnusableImageError } from "../sr
 import { createDynamoUserStore, createUserUseCases } from "../src/users";
 import { localCredentials, localRegion } from "../../local/src/names";
 import { createAvatarsBucket } from "../../local/src/resources/bucket";
+import { startThumbnailCdn, type ThumbnailCdn } from "../../local/src/s3/cdn";
 import { startS3Front, type S3Front } from "../../local/src/s3/front";
 import { startS3rver, type S3rverServer } from "../../local/src/servers/s3rver";
 import { createTestTable } from "./support/table";
 
 /**
- * The avatar pieces of core against real servers: DynamoDB Local, and s3rver behind the offline S3
- * front, which checks presigned POSTs and URLs as S3 does.
+ * The avatar pieces of core against real servers: DynamoDB Local, s3rver behind the offline S3
+ * front (which checks presigned POSTs as S3 does), and the offline CDN in front of the thumbnails.
  */
 
 const red = { r: 220, g: 20, b: 20 };
@@ -82,6 +83,7 @@ describe("makeThumbnails", () => {
 describe("avatars over DynamoDB Local and the offline S3", () => {
   let s3rver: S3rverServer;
   let front: S3Front;
+  let cdn: ThumbnailCdn;
   let s3: S3Client;
   const bucketName = "avatars-core-test";
   let users: ReturnType<typeof createUserUseCases>;
@@ -95,15 +97,18 @@ describe("avatars over DynamoDB Local and the offline S3", () => {
     front = await startS3Front({ port: 0, upstream: `http://127.0.0.1:${s3rver.port}`, credentials: localCredentials });
     s3 = new S3Client({ ...s3ClientConfig({ customEndpoint: front.endpoint }), endpoint: front.endpoint, region: localRegion, credentials: localCredentials });
     await createAvatarsBucket(s3, bucketName);
+    cdn = await startThumbnailCdn({ port: 0, s3, bucketName });
     const table = await createTestTable("avatars");
     records = createDynamoAvatarRecords({ client: table.documents, tableName: table.tableName });
     blobs = createS3AvatarBlobStore({ client: s3, bucketName });
-    avatars = createAvatarUseCases({ records, blobs });
-    users = createUserUseCases({ store: createDynamoUserStore({ client: table.documents, tableName: table.tableName }), onRemoved: (user) => avatars.removeObjects(user.id) });
+    avatars = createAvatarUseCases({ records, blobs, thumbnailBaseUrl: cdn.url });
+    const store = createDynamoUserStore({ client: table.documents, tableName: table.tableName, thumbnailBaseUrl: cdn.url });
+    users = createUserUseCases({ store, onRemoved: (user) => avatars.removeObjects(user.id) });
     processUpload = createUploadProcessor({ records, blobs });
   });
   afterAll(async () => {
     s3?.destroy();
+    await cdn?.stop();
     await front?.stop();
     await s3rver?.stop();
   });
@@ -122,8 +127,13 @@ describe("avatars over DynamoDB Local and the offline S3", () => {
 
   const objectKeys = async (prefix: string) =>
     ((await s3.send(new ListObjectsV2Command({ Bucket: bucketName, Prefix: prefix }))).Contents ?? []).map((object) => object.Key);
-  const thumbnail = async (userId: string, size: string) =>
-    (await s3.send(new GetObjectCommand({ Bucket: bucketName, Key: `thumbnails/${userId}/${size}.webp` }))).Body!.transformToByteArray();
+  /** What a browser's <img> does: GET the user's thumbnail URL, no token. */
+  const thumbnail = async (userId: string, size: "64" | "128" | "256") => {
+    const url = (await users.get(userId)).avatar?.thumbnails[size];
+    const response = await fetch(url ?? "no avatar");
+    expect(response.status).toBe(200);
+    return new Uint8Array(await response.arrayBuffer());
+  };
 
   it("grants a presigned POST for a server-chosen key, and 404 for an unknown user", async () => {
     const user = await newUser();
@@ -144,21 +154,27 @@ describe("avatars over DynamoDB Local and the offline S3", () => {
     expect((await upload(grant, jpeg, "image/jpeg")).status).toBe(204);
 
     expect(await processUpload(keyOf(grant))).toMatchObject({ outcome: "updated", userId: user.id });
-    for (const size of ["64", "128", "256"]) {
+    for (const size of ["64", "128", "256"] as const) {
       expect(await sharp(await thumbnail(user.id, size)).metadata()).toMatchObject({ format: "webp", width: Number(size), height: Number(size) });
     }
     const updated = await users.get(user.id);
-    expect(updated.avatar?.thumbnails).toEqual({ "64": `/users/${user.id}/avatar/64`, "128": `/users/${user.id}/avatar/128`, "256": `/users/${user.id}/avatar/256` });
+    const uploadId = parseUploadKey(keyOf(grant))?.uploadId;
+    // Public, content-addressed URLs: the CDN's base, then the key (user, upload, digest of the bytes, size).
+    const folder = new RegExp(`^${cdn.url}/thumbnails/${user.id}/${uploadId}-[\\w-]{22}/`);
+    for (const size of ["64", "128", "256"] as const) expect(updated.avatar?.thumbnails[size]).toMatch(new RegExp(`${folder.source}${size}\\.webp$`));
     expect(updated.version).toBe(user.version + 1);
     // The current original stays (thumbnails can be remade from it); nothing else is left over.
     expect(await objectKeys(`uploads/${user.id}/`)).toEqual([keyOf(grant)]);
+    const thumbnailKeys = await objectKeys(`thumbnails/${user.id}/`);
+    expect(thumbnailKeys).toHaveLength(3);
 
-    // A redelivered notification changes nothing.
+    // A redelivered notification changes nothing: same bytes, same keys, same user.
     expect(await processUpload(keyOf(grant))).toMatchObject({ outcome: "updated" });
     expect((await users.get(user.id)).version).toBe(updated.version);
+    expect(await objectKeys(`thumbnails/${user.id}/`)).toEqual(thumbnailKeys);
   });
 
-  it("serves a thumbnail through a presigned GET that the offline S3 checks", async () => {
+  it("serves thumbnails publicly through the CDN, immutable; never originals, never a listing", async () => {
     const user = await newUser();
     await expect(avatars.thumbnailUrl(user.id, "128")).rejects.toMatchObject({ kind: "not_found" });
     const png = await twoColour(200, 200, "png");
@@ -167,13 +183,23 @@ describe("avatars over DynamoDB Local and the offline S3", () => {
     await processUpload(keyOf(grant));
 
     const url = await avatars.thumbnailUrl(user.id, "128");
-    expect(new URL(url).searchParams.get("X-Amz-Expires")).toBe("60");
+    expect(url).toBe((await users.get(user.id)).avatar?.thumbnails["128"]);
     const response = await fetch(url);
     expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("image/webp");
+    expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
     expect(await sharp(new Uint8Array(await response.arrayBuffer())).metadata()).toMatchObject({ format: "webp", width: 128, height: 128 });
-    const tampered = await fetch(url.replace("/128.webp", "/256.webp"));
-    expect(tampered.status).toBe(403);
-    expect(await tampered.text()).toContain("<Code>SignatureDoesNotMatch</Code>");
+    const again = await fetch(url, { headers: { "if-none-match": response.headers.get("etag") ?? "" } });
+    expect(again.status).toBe(304);
+
+    // Only the thumbnail prefix is behind the CDN, and only for reading.
+    for (const path of [`/${keyOf(grant)}`, `/thumbnails/${user.id}/`, `/thumbnails/${user.id}/nope/128.webp`, "/", `/thumbnails/../${keyOf(grant)}`]) {
+      const denied = await fetch(`${cdn.url}${path}`);
+      expect(denied.status, path).toBe(403);
+      expect(await denied.text(), path).toContain("<Code>AccessDenied</Code>");
+    }
+    expect((await fetch(url, { method: "DELETE" })).status).toBe(403);
+    expect((await fetch(url)).status).toBe(200);
   });
 
   it("rejects each poison file without touching the user and deletes it", async () => {
@@ -223,9 +249,11 @@ describe("avatars over DynamoDB Local and the offline S3", () => {
     expect(await users.get(user.id)).toEqual(afterNewer);
     expect(await colourAt(await thumbnail(user.id, "128"), 64, 64)).toBe("blue");
     expect(await objectKeys(`uploads/${user.id}/`)).toEqual([keyOf(newer)]);
+    const newerId = parseUploadKey(keyOf(newer))?.uploadId ?? "";
+    expect((await objectKeys(`thumbnails/${user.id}/`)).every((key) => key?.includes(`/${newerId}-`))).toBe(true);
   });
 
-  it("repairs thumbnails an older upload overwrote while a newer one won", async () => {
+  it("an older upload finishing last cannot touch the newer one's thumbnails: they never share a key", async () => {
     const user = await newUser();
     const older = await avatars.requestUpload(user.id, { contentType: "image/png", contentLength: 5_000_000 });
     const newer = await avatars.requestUpload(user.id, { contentType: "image/png", contentLength: 5_000_000 });
@@ -233,7 +261,8 @@ describe("avatars over DynamoDB Local and the offline S3", () => {
     await upload(newer, await sharp({ create: { width: 300, height: 300, channels: 3, background: blue } }).png().toBuffer(), "image/png");
 
     // The older upload has downloaded its original before the newer one is processed, then
-    // finishes last: its thumbnails land on top of the newer ones, and its conditional update fails.
+    // finishes last: it writes its thumbnails under its own keys, its conditional update fails, and it
+    // removes what it wrote.
     let release!: () => void;
     const newerDone = new Promise<void>((resolve) => (release = resolve));
     const slowBlobs: typeof blobs = {
@@ -249,8 +278,12 @@ describe("avatars over DynamoDB Local and the offline S3", () => {
     release();
     expect(await slowOlder).toMatchObject({ outcome: "superseded" });
 
-    expect((await records.find(user.id))?.uploadId).toBe(parseUploadKey(keyOf(newer))?.uploadId);
-    for (const size of ["64", "128", "256"]) expect(await colourAt(await thumbnail(user.id, size), 10, 10), size).toBe("blue");
+    const newerId = parseUploadKey(keyOf(newer))?.uploadId;
+    expect((await records.find(user.id))?.avatar?.uploadId).toBe(newerId);
+    for (const size of ["64", "128", "256"] as const) expect(await colourAt(await thumbnail(user.id, size), 10, 10), size).toBe("blue");
+    const keys = await objectKeys(`thumbnails/${user.id}/`);
+    expect(keys).toHaveLength(3);
+    expect(keys.every((key) => key?.includes(`/${newerId}-`))).toBe(true);
   });
 
   it("removes every avatar object when the user is deleted, and cleans up uploads that arrive later", async () => {

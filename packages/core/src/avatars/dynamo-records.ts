@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { UserItem } from "../users/item";
 import { userKey } from "../users/keys";
-import type { AvatarRecords } from "./records";
+import type { AvatarRecords, StoredAvatar } from "./records";
 
 export interface DynamoAvatarRecordsOptions {
   client: DynamoDBDocumentClient;
@@ -17,7 +17,7 @@ export function createDynamoAvatarRecords({ client, tableName }: DynamoAvatarRec
         new GetCommand({ TableName: tableName, Key: userKey(userId), ConsistentRead: true, ProjectionExpression: "pk, avatar" }),
       );
       if (!Item) return null;
-      return { uploadId: (Item as Partial<UserItem>).avatar?.uploadId ?? null };
+      return { avatar: storedAvatar((Item as Partial<UserItem>).avatar) };
     },
 
     async set(userId, avatar) {
@@ -46,4 +46,10 @@ export function createDynamoAvatarRecords({ client, tableName }: DynamoAvatarRec
       }
     },
   };
+}
+
+/** An avatar stored before thumbnails were content-addressed has no digest, hence no public URL: treated as none. */
+export function storedAvatar(avatar: Partial<StoredAvatar> | null | undefined): StoredAvatar | null {
+  if (!avatar?.uploadId || !avatar.digest || !avatar.updatedAt) return null;
+  return { uploadId: avatar.uploadId, digest: avatar.digest, updatedAt: avatar.updatedAt };
 }

@@ -1,26 +1,26 @@
 import {
-  DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
-  HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3ServiceException,
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
-import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { ThumbnailSizes } from "../users/schema";
 import type { AvatarBlobStore } from "./blob-store";
-import { parseUploadKey, thumbnailKey, userThumbnailsPrefix, userUploadsPrefix } from "./keys";
+import { parseThumbnailKey, parseUploadKey, thumbnailKey, userThumbnailsPrefix, userUploadsPrefix } from "./keys";
 
 export interface S3AvatarBlobStoreOptions {
   client: S3Client;
   bucketName: string;
 }
 
-/** S3 user metadata (`x-amz-meta-upload-id`) naming the upload a thumbnail was made from. */
-const SOURCE_METADATA = "upload-id";
+/**
+ * A thumbnail's key never names other bytes, so browsers and the CDN may keep it a year without
+ * asking again. The CDN passes this header on as it is.
+ */
+export const THUMBNAIL_CACHE_CONTROL = "public, max-age=31536000, immutable";
 
 export function createS3AvatarBlobStore({ client, bucketName: Bucket }: S3AvatarBlobStoreOptions): AvatarBlobStore {
   const keysUnder = async (Prefix: string) => {
@@ -35,6 +35,7 @@ export function createS3AvatarBlobStore({ client, bucketName: Bucket }: S3Avatar
   };
 
   const deleteKeys = async (keys: string[]) => {
+    if (keys.length === 0) return;
     // DeleteObjects takes up to 1000 keys and reports failures per key instead of throwing.
     for (let i = 0; i < keys.length; i += 1000) {
       const { Errors } = await client.send(
@@ -57,10 +58,6 @@ export function createS3AvatarBlobStore({ client, bucketName: Bucket }: S3Avatar
       });
     },
 
-    presignThumbnail(userId, size, expiresInSeconds) {
-      return getSignedUrl(client, new GetObjectCommand({ Bucket, Key: thumbnailKey(userId, size) }), { expiresIn: expiresInSeconds });
-    },
-
     async getUpload(key, maxBytes) {
       try {
         const object = await client.send(new GetObjectCommand({ Bucket, Key: key }));
@@ -76,47 +73,34 @@ export function createS3AvatarBlobStore({ client, bucketName: Bucket }: S3Avatar
       }
     },
 
-    async deleteUpload(key) {
-      await client.send(new DeleteObjectCommand({ Bucket, Key: key }));
-    },
-
-    async deleteUploadsBefore(userId, uploadId) {
-      const older = (await keysUnder(userUploadsPrefix(userId))).filter((key) => {
-        const ref = parseUploadKey(key);
-        return ref !== null && ref.uploadId < uploadId;
-      });
-      await deleteKeys(older);
-    },
-
-    async putThumbnails(userId, uploadId, thumbnails) {
+    async putThumbnails(userId, set, thumbnails) {
       await Promise.all(
         ThumbnailSizes.map((size) =>
           client.send(
             new PutObjectCommand({
               Bucket,
-              Key: thumbnailKey(userId, size),
+              Key: thumbnailKey(userId, set.uploadId, set.digest, size),
               Body: thumbnails[size],
               ContentType: "image/webp",
-              Metadata: { [SOURCE_METADATA]: uploadId },
+              CacheControl: THUMBNAIL_CACHE_CONTROL,
             }),
           ),
         ),
       );
     },
 
-    async thumbnailSources(userId) {
-      const sources = await Promise.all(
-        ThumbnailSizes.map(async (size) => {
-          try {
-            const head = await client.send(new HeadObjectCommand({ Bucket, Key: thumbnailKey(userId, size) }));
-            return [size, head.Metadata?.[SOURCE_METADATA] ?? null] as const;
-          } catch (error) {
-            if (isNotFound(error)) return [size, null] as const;
-            throw error;
-          }
-        }),
-      );
-      return Object.fromEntries(sources) as Record<(typeof ThumbnailSizes)[number], string | null>;
+    async removeUpload(userId, uploadId) {
+      const thumbnails = (await keysUnder(userThumbnailsPrefix(userId))).filter((key) => parseThumbnailKey(key)?.uploadId === uploadId);
+      await deleteKeys([`${userUploadsPrefix(userId)}${uploadId}`, ...thumbnails]);
+    },
+
+    async removeUploadsBefore(userId, uploadId) {
+      const keys = [...(await keysUnder(userUploadsPrefix(userId))), ...(await keysUnder(userThumbnailsPrefix(userId)))];
+      const older = keys.filter((key) => {
+        const ref = parseUploadKey(key) ?? parseThumbnailKey(key);
+        return ref !== null && ref.uploadId < uploadId;
+      });
+      await deleteKeys(older);
     },
 
     async removeUserObjects(userId) {

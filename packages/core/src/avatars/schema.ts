@@ -11,8 +11,6 @@ export type AvatarContentType = z.infer<typeof AvatarContentType>;
 export const MAX_AVATAR_BYTES = 5 * 1024 * 1024;
 /** How long a signed upload form stays usable. */
 export const UPLOAD_GRANT_SECONDS = 300;
-/** How long a thumbnail link stays usable: long enough to follow a redirect, short enough not to share. */
-export const THUMBNAIL_URL_SECONDS = 60;
 
 export const AvatarUploadRequest = z
   .strictObject({

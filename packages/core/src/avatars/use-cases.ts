@@ -2,13 +2,15 @@ import { monotonicFactory } from "ulid";
 import { notFound } from "../errors";
 import type { ThumbnailSize } from "../users/schema";
 import type { AvatarBlobStore } from "./blob-store";
-import { uploadKey } from "./keys";
+import { thumbnailUrls, uploadKey } from "./keys";
 import type { AvatarRecords } from "./records";
-import { THUMBNAIL_URL_SECONDS, UPLOAD_GRANT_SECONDS, type AvatarUploadGrant, type AvatarUploadRequest } from "./schema";
+import { UPLOAD_GRANT_SECONDS, type AvatarUploadGrant, type AvatarUploadRequest } from "./schema";
 
 export interface AvatarUseCasesOptions {
   records: AvatarRecords;
   blobs: AvatarBlobStore;
+  /** Where the thumbnails are public (the CDN in front of the bucket's thumbnail prefix), from the composition root. */
+  thumbnailBaseUrl: string;
   /** Injected so tests can pin time. */
   now?: () => Date;
 }
@@ -16,7 +18,7 @@ export interface AvatarUseCasesOptions {
 export type AvatarUseCases = ReturnType<typeof createAvatarUseCases>;
 
 /** What the API does with avatars: hand out upload grants, serve thumbnails, clean up. */
-export function createAvatarUseCases({ records, blobs, now = () => new Date() }: AvatarUseCasesOptions) {
+export function createAvatarUseCases({ records, blobs, thumbnailBaseUrl, now = () => new Date() }: AvatarUseCasesOptions) {
   const newUploadId = monotonicFactory();
 
   return {
@@ -34,12 +36,12 @@ export function createAvatarUseCases({ records, blobs, now = () => new Date() }:
       return { upload: { url, method: "POST", fields }, expiresAt: new Date(at.getTime() + UPLOAD_GRANT_SECONDS * 1000).toISOString() };
     },
 
-    /** A short-lived link to a thumbnail; `not_found` for an unknown user or one without an avatar. */
+    /** The public URL of a thumbnail; `not_found` for an unknown user or one without an avatar. */
     async thumbnailUrl(userId: string, size: ThumbnailSize): Promise<string> {
       const record = await records.find(userId);
       if (!record) throw notFound(`user ${userId}`);
-      if (!record.uploadId) throw notFound(`the avatar of user ${userId}`);
-      return blobs.presignThumbnail(userId, size, THUMBNAIL_URL_SECONDS);
+      if (!record.avatar) throw notFound(`the avatar of user ${userId}`);
+      return thumbnailUrls(thumbnailBaseUrl, userId, record.avatar)[size];
     },
 
     /** Deletes every avatar object of a user: run once the user is gone. */

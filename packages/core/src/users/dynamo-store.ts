@@ -8,16 +8,19 @@ import {
   type DynamoDBDocumentClient,
 } from "@aws-sdk/lib-dynamodb";
 import { conflict, notFound, preconditionFailed } from "../errors";
-import { toUser, type UserItem } from "./item";
+import { toUser as itemToUser, type UserItem } from "./item";
 import { BY_CREATED_AT_INDEX, byCreatedAtKey, userKey, usernameKey } from "./keys";
 import type { UserStore } from "./store";
 
 export interface DynamoUserStoreOptions {
   client: DynamoDBDocumentClient;
   tableName: string;
+  /** Where avatar thumbnails are public (the CDN); the composition root sets it. Default "": root-relative URLs. */
+  thumbnailBaseUrl?: string;
 }
 
-export function createDynamoUserStore({ client, tableName }: DynamoUserStoreOptions): UserStore {
+export function createDynamoUserStore({ client, tableName, thumbnailBaseUrl = "" }: DynamoUserStoreOptions): UserStore {
+  const toUser = (item: Record<string, unknown>) => itemToUser(item, thumbnailBaseUrl);
   const getItem = async (key: { pk: string; sk: string }) =>
     (await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
 

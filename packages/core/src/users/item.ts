@@ -1,4 +1,6 @@
-import { ThumbnailSizes, type User } from "./schema";
+import { storedAvatar } from "../avatars/dynamo-records";
+import { thumbnailUrls } from "../avatars/keys";
+import type { User } from "./schema";
 
 /** What a user looks like in the table. Storage fields never leave this module's callers. */
 export interface UserItem {
@@ -12,25 +14,21 @@ export interface UserItem {
   email: string;
   age: number;
   likes?: number;
-  avatar?: { updatedAt: string; uploadId: string } | null;
+  /** `digest` names the thumbnails' content-addressed keys (absent on avatars stored before it: shown as none). */
+  avatar?: { updatedAt: string; uploadId: string; digest?: string } | null;
   createdAt: string;
   updatedAt: string;
   version: number;
 }
 
-/** The one place a stored item becomes the public User. */
-export function toUser(item: Record<string, unknown>): User {
+/**
+ * The one place a stored item becomes the public User. Thumbnail URLs are public (a CDN in front of
+ * the bucket's thumbnail prefix) under `thumbnailBaseUrl`, which the composition root configures.
+ */
+export function toUser(item: Record<string, unknown>, thumbnailBaseUrl = ""): User {
   const stored = item as unknown as UserItem;
-  const avatar = stored.avatar
-    ? {
-        // Served through the API, which answers with a short-lived URL: stable links, private bucket.
-        thumbnails: Object.fromEntries(ThumbnailSizes.map((size) => [size, `/users/${stored.id}/avatar/${size}`])) as Record<
-          (typeof ThumbnailSizes)[number],
-          string
-        >,
-        updatedAt: stored.avatar.updatedAt,
-      }
-    : null;
+  const current = storedAvatar(stored.avatar);
+  const avatar = current ? { thumbnails: thumbnailUrls(thumbnailBaseUrl, stored.id, current), updatedAt: current.updatedAt } : null;
   // Validated on the way in; re-parsing every read would only cost time.
   return {
     id: stored.id,

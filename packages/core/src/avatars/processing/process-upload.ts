@@ -1,8 +1,8 @@
-import { ThumbnailSizes } from "../../users/schema";
 import type { AvatarBlobStore } from "../blob-store";
-import { parseUploadKey, uploadKey } from "../keys";
+import { parseUploadKey } from "../keys";
 import type { AvatarRecords } from "../records";
 import { MAX_AVATAR_BYTES, type Thumbnails } from "../schema";
+import { thumbnailDigest } from "./thumbnail-digest";
 import { makeThumbnails, MAX_INPUT_PIXELS, UnusableImageError } from "./thumbnails";
 
 export interface UploadProcessorOptions {
@@ -21,44 +21,17 @@ export type UploadOutcome =
   | { outcome: "updated" | "superseded" | "missing" | "user_gone"; userId: string; uploadId: string }
   | { outcome: "rejected"; userId: string; uploadId: string; reason: string };
 
-/** Rounds of "make the thumbnails match the current avatar" before giving up to a retry. */
-const MAX_RECONCILE_ROUNDS = 5;
-
 export type UploadProcessor = ReturnType<typeof createUploadProcessor>;
 
 /**
- * Turns an uploaded original into the user's avatar: thumbnails first, then the conditional update
- * of the user, so a user never points at thumbnails that do not exist yet. Every step can run
- * twice without harm (S3 delivers notifications at least once; Lambda retries failed events).
+ * Turns an uploaded original into the user's avatar: thumbnails first, under keys of their own
+ * (upload id + content digest), then the conditional update of the user, so a user never points at
+ * thumbnails that do not exist yet. Uploads never share a key, so two finishing in any order cannot
+ * overwrite each other's thumbnails: the user's conditional update alone decides which one wins, and
+ * the loser removes its own objects. Every step can run twice without harm (S3 delivers
+ * notifications at least once; Lambda retries failed events).
  */
 export function createUploadProcessor({ records, blobs, now = () => new Date(), maxInputPixels = MAX_INPUT_PIXELS }: UploadProcessorOptions) {
-  const thumbnailsOf = async (bytes: Uint8Array) => makeThumbnails(bytes, { maxInputPixels });
-
-  /**
-   * Thumbnail keys are fixed per user, so an older upload finishing late can overwrite the
-   * thumbnails of a newer one. Whoever writes thumbnails runs this last: it rewrites them from the
-   * current avatar until a round finds nothing to fix, so the last writer always leaves them right.
-   */
-  async function reconcile(userId: string, mine: { uploadId: string; thumbnails: Thumbnails }): Promise<"done" | "user_gone"> {
-    for (let round = 0; round < MAX_RECONCILE_ROUNDS; round++) {
-      const record = await records.find(userId);
-      if (!record) return "user_gone";
-      const current = record.uploadId;
-      if (!current) return "done";
-      const sources = await blobs.thumbnailSources(userId);
-      if (ThumbnailSizes.every((size) => sources[size] === current)) return "done";
-      let thumbnails = mine.thumbnails;
-      if (current !== mine.uploadId) {
-        const original = await blobs.getUpload(uploadKey(userId, current), MAX_AVATAR_BYTES);
-        // The current avatar's original is kept until a newer one wins; if it is gone, so is the race.
-        if (original.status !== "found") return "done";
-        thumbnails = await thumbnailsOf(original.bytes);
-      }
-      await blobs.putThumbnails(userId, current, thumbnails);
-    }
-    throw new Error(`the thumbnails of user ${userId} kept changing during ${MAX_RECONCILE_ROUNDS} rounds`);
-  }
-
   return async function processUpload(key: string): Promise<UploadOutcome> {
     const ref = parseUploadKey(key);
     if (!ref) return { outcome: "ignored", key, reason: "not an avatar upload key" };
@@ -70,8 +43,8 @@ export function createUploadProcessor({ records, blobs, now = () => new Date(), 
       await blobs.removeUserObjects(userId);
       return { outcome: "user_gone", userId, uploadId };
     }
-    if (record.uploadId && record.uploadId > uploadId) {
-      await blobs.deleteUpload(key);
+    if (record.avatar && record.avatar.uploadId > uploadId) {
+      await blobs.removeUpload(userId, uploadId);
       return { outcome: "superseded", userId, uploadId };
     }
 
@@ -80,26 +53,26 @@ export function createUploadProcessor({ records, blobs, now = () => new Date(), 
     let thumbnails: Thumbnails;
     try {
       if (original.status === "too_large") throw new UnusableImageError(`the file is ${original.size} bytes, over the ${MAX_AVATAR_BYTES} limit`);
-      thumbnails = await thumbnailsOf(original.bytes);
+      thumbnails = await makeThumbnails(original.bytes, { maxInputPixels });
     } catch (error) {
       if (!(error instanceof UnusableImageError)) throw error;
-      await blobs.deleteUpload(key);
+      await blobs.removeUpload(userId, uploadId);
       return { outcome: "rejected", userId, uploadId, reason: error.message };
     }
 
-    await blobs.putThumbnails(userId, uploadId, thumbnails);
-    const result = await records.set(userId, { uploadId, updatedAt: now().toISOString() });
-    const settled = result === "no_user" ? "user_gone" : await reconcile(userId, { uploadId, thumbnails });
-    if (settled === "user_gone") {
+    const set = { uploadId, digest: thumbnailDigest(thumbnails) };
+    await blobs.putThumbnails(userId, set, thumbnails);
+    const result = await records.set(userId, { ...set, updatedAt: now().toISOString() });
+    if (result === "no_user") {
       await blobs.removeUserObjects(userId);
       return { outcome: "user_gone", userId, uploadId };
     }
     if (result === "newer_exists") {
-      await blobs.deleteUpload(key);
+      await blobs.removeUpload(userId, uploadId);
       return { outcome: "superseded", userId, uploadId };
     }
-    // This upload is the avatar: its original is kept, older ones are of no further use.
-    await blobs.deleteUploadsBefore(userId, uploadId);
+    // This upload is the avatar: its original is kept (thumbnails can be remade from it), older uploads go.
+    await blobs.removeUploadsBefore(userId, uploadId);
     return { outcome: "updated", userId, uploadId };
   };
 }

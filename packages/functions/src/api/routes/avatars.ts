@@ -4,7 +4,10 @@ import type { ApiEnv } from "../env";
 import { IdParam, ThumbnailParam } from "../params";
 import { validate } from "../validate";
 
-/** Uploads go straight to the bucket with a signed form; thumbnails are served by redirect. */
+/**
+ * Uploads go straight to the bucket with a signed form. Thumbnails are public, immutable objects
+ * behind the CDN: the user's `avatar.thumbnails` already holds their URLs; this route redirects there.
+ */
 export const avatarRoutes = (avatars: AvatarUseCases) =>
   new Hono<ApiEnv>()
     .post("/users/:id/avatar", validate("param", IdParam), validate("json", AvatarUploadRequest), async (c) => {
@@ -14,7 +17,7 @@ export const avatarRoutes = (avatars: AvatarUseCases) =>
     })
     .get("/users/:id/avatar/:size", validate("param", ThumbnailParam), async (c) => {
       const { id, size } = c.req.valid("param");
-      // The target expires within a minute, so neither may the redirect be cached for longer.
+      // The target never changes, but the user's avatar may: the redirect is kept only briefly.
       c.header("cache-control", "private, max-age=30");
       return c.redirect(await avatars.thumbnailUrl(id, size), 302);
     });
