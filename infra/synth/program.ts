@@ -133,11 +133,12 @@ function recordRegistrations(pulumi: typeof import("@pulumi/pulumi")) {
         const parent = req.getParent();
         const resource: RawResource = {
           urn: response.getUrn(),
+          id: response.getId(),
           type: req.getType(),
           name: req.getName(),
           parent: parent && !isStack(parent) ? parent : undefined,
           custom: req.getCustom(),
-          inputs: deserializeProperties(req.getObject()),
+          inputs: withoutProviderCode(deserializeProperties(req.getObject())),
           state: deserializeProperties(response.getObject()),
           protect: req.getProtect() || undefined,
           retainOnDelete: req.getRetainondelete() || undefined,
@@ -156,4 +157,10 @@ function recordRegistrations(pulumi: typeof import("@pulumi/pulumi")) {
     if (resource) resource.outputs = deserializeProperties(req.getOutputs());
     registerOutputs(req, callback);
   };
+}
+
+/** A dynamic resource's inputs carry its provider's serialized code: not part of the plan. */
+function withoutProviderCode(inputs: Record<string, unknown>) {
+  const { __provider, ...rest } = inputs;
+  return __provider === undefined ? inputs : { ...rest, __provider: "(serialized dynamic provider)" };
 }

@@ -1,6 +1,8 @@
 /** What one synth process records: every registration, provider call and RPC, and every error. */
 export interface RawResource {
   urn: string;
+  /** The provider's id (a component's is empty). */
+  id: string;
   type: string;
   name: string;
   parent?: string;
