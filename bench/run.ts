@@ -27,7 +27,7 @@ const onlyArg = process.argv.indexOf("--only");
 const only = onlyArg === -1 ? undefined : (process.argv[onlyArg + 1] ?? "").split(",").filter(Boolean);
 const sections = new Map<string, Section>();
 /** The order sections appear in the report (they run in another order: cheapest dependencies first). */
-const reportOrder = ["cold", "warm", "e2e", "likes", "thumbnails", "startup", "cost"];
+const reportOrder = ["cold", "warm", "e2e", "likes", "thumbnails", "client", "startup", "cost"];
 
 const log = (message: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}\n`);
 
@@ -130,6 +130,7 @@ async function main() {
 
   await section("likes", "Likes", 120, () => external("likes.ts", "runLikesBench", "Likes"));
   await section("thumbnails", "Thumbnails", 90, () => external("thumbnails.ts", "runThumbnailsBench", "Thumbnails"));
+  await section("client", "Client: browser bundle and a consumer's compile", 420, () => external("client.ts", "runClientBench", "Client: browser bundle and a consumer's compile"));
   await section("startup", "Startup: `npm run dev` to ready", 90, () => runStartup());
 
   const ordered = reportOrder.flatMap((key) => (sections.has(key) ? [sections.get(key) as Section] : []));
