@@ -57,6 +57,9 @@ export function bucketStep(ctx: StartContext): Step {
           stops.push(front.stop);
         }
         await createAvatarsBucket(need(ctx.clients, "clients").s3, ctx.names.bucket, ctx.consoleOrigins);
+        // CloudFront in front of the thumbnail prefix, offline: thumbnail URLs work in <img> as they are.
+        const cdn = await startThumbnailCdn({ port: need(ctx.ports, "ports").cdn, s3: need(ctx.clients, "clients").s3, bucketName: ctx.names.bucket });
+        stops.push(cdn.stop);
       } catch (error) {
         await stopAll();
         throw error;
