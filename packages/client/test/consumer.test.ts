@@ -94,7 +94,7 @@ async function markedErrors(project: Project): Promise<string[]> {
 describe("the packed tarball", () => {
   it("holds ESM JavaScript and one declaration file, and depends on hono alone", async () => {
     const { stdout } = await run("tar", ["-tzf", tarball]);
-    expect(stdout.trim().split("\n").sort()).toEqual(["package/dist/index.d.ts", "package/dist/index.js", "package/package.json"]);
+    expect(stdout.trim().split("\n").sort()).toEqual(["package/README.md", "package/dist/index.d.ts", "package/dist/index.js", "package/package.json"]);
 
     const installed = join(scratch, "nodenext/node_modules/@users/client");
     const manifest = JSON.parse(await readFile(join(installed, "package.json"), "utf8")) as Record<string, unknown>;
