@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestTable } from "../../core/test/support/table";
 import { httpApiEvent } from "../../local/src/events/api-gateway";
 import { rawRequest } from "../../local/test/support/http";
+import { buildOpenApiDocument } from "../src/api/openapi";
 import { Problem } from "../src/api/problem";
 import { generateCorpus, type CorpusCase, type CorpusTarget } from "./support/corpus";
 
@@ -155,6 +156,25 @@ describe("the generated corpus through the Lambda handler", () => {
       expect(JSON.parse(read.result.body ?? "{}")).toMatchObject(body);
     }
     expect(`${"a".repeat(64)}@${"b".repeat(185)}.com`).toHaveLength(254);
+  });
+});
+
+describe("the OpenAPI document", () => {
+  it("gives every string, in and out, an upper bound", () => {
+    const unbounded: string[] = [];
+    const walk = (node: unknown, at: string): void => {
+      if (Array.isArray(node)) return node.forEach((child, index) => walk(child, `${at}[${index}]`));
+      if (node === null || typeof node !== "object") return;
+      const schema = node as Record<string, unknown>;
+      if (schema.type === "string" && schema.maxLength === undefined && schema.enum === undefined && schema.const === undefined) unbounded.push(at);
+      for (const [key, child] of Object.entries(schema)) walk(child, `${at}.${key}`);
+    };
+    const document = buildOpenApiDocument();
+    walk(document.paths, "paths");
+    walk(document.components.schemas, "components.schemas");
+    expect(unbounded).toEqual([]);
+    const email = (document.components.schemas.CreateUserInput as { properties: { email: { maxLength: number } } }).properties.email;
+    expect(email.maxLength).toBe(254);
   });
 });
 

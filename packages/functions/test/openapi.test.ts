@@ -75,9 +75,12 @@ describe("GET /openapi.json", () => {
         expect(statuses, `${method} ${path}`).toContain("500");
         expect(statuses.some((status) => status.startsWith("2") || status.startsWith("3")), `${method} ${path}`).toBe(true);
         for (const status of statuses.filter((status) => Number(status) >= 400)) {
-          expect(operation.responses[status]?.content, `${method} ${path} ${status}`).toEqual({
-            "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } },
-          });
+          // 401 comes from API Gateway's JWT authorizer, in the gateway's own shape (SPEC §3).
+          expect(operation.responses[status]?.content, `${method} ${path} ${status}`).toEqual(
+            status === "401"
+              ? { "application/json": { schema: { $ref: "#/components/schemas/GatewayError" } } }
+              : { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+          );
         }
       }
     }

@@ -1,4 +1,4 @@
-import type * as z from "zod";
+import * as z from "zod";
 import { manifest } from "../../../../infra/manifest";
 import { avatarRouteDocs } from "./openapi-avatars";
 import type { OpenApiDocument, Operation, OperationResponse, Parameter } from "./openapi-document";
@@ -9,6 +9,15 @@ import { createSchemaComponents } from "./openapi-schema";
 import { userRouteDocs } from "./openapi-users";
 import { Problem } from "./problem";
 import { routeScopes, type Scope } from "./scopes";
+
+/**
+ * What API Gateway itself answers before the function runs (its JWT authorizer's 401, its throttle's
+ * 429): not problem+json, which is the API's own shape.
+ */
+const GatewayError = z.object({ message: z.string().max(100) }).meta({ id: "GatewayError" });
+
+/** Documented response headers: bounded like every string (a presigned `Location` fits). */
+const RESPONSE_HEADER_MAX = 8192;
 
 /** Every route of the API, as documented. A test checks this list against the app's own routes. */
 export const routeDocs: RouteDoc[] = [...publicRouteDocs, ...userRouteDocs, ...likeRouteDocs, ...avatarRouteDocs];
@@ -33,6 +42,7 @@ export const toOpenApiPath = (path: string) => path.replace(/:(\w+)/g, "{$1}");
 export function buildOpenApiDocument(routes: RouteDoc[] = routeDocs, options: OpenApiOptions = {}): OpenApiDocument {
   const schemas = createSchemaComponents();
   const problem = schemas.schema(Problem, "output");
+  const gatewayError = schemas.schema(GatewayError, "output");
   const paths: OpenApiDocument["paths"] = {};
 
   for (const route of routes) {
@@ -40,7 +50,7 @@ export function buildOpenApiDocument(routes: RouteDoc[] = routeDocs, options: Op
     const operations = (paths[path] ??= {});
     const method = route.method.toLowerCase();
     if (operations[method]) throw new Error(`${route.method} ${path} is documented twice`);
-    operations[method] = operation(route, securityOf(route.method, path, route.path), schemas, problem);
+    operations[method] = operation(route, securityOf(route.method, path, route.path), schemas, problem, gatewayError);
   }
 
   return {
@@ -90,6 +100,7 @@ function operation(
   security: Operation["security"],
   schemas: ReturnType<typeof createSchemaComponents>,
   problem: Record<string, unknown>,
+  gatewayError: Record<string, unknown>,
 ): Operation {
   const request = route.request ?? {};
   const parameters = [
@@ -103,12 +114,24 @@ function operation(
     const body = response.body ? schemas.schema(response.body, "output") : response.contentType ? {} : undefined;
     responses[status] = {
       description: response.description,
-      ...(response.headers ? { headers: mapValues(response.headers, (description) => ({ description, schema: { type: "string" } })) } : {}),
+      ...(response.headers ? { headers: mapValues(response.headers, (description) => ({ description, schema: { type: "string", maxLength: RESPONSE_HEADER_MAX } })) } : {}),
       ...(body ? { content: { [response.contentType ?? "application/json"]: { schema: body } } } : {}),
     };
   }
   for (const [status, description] of Object.entries(errorsOf(route, security.length === 0))) {
-    responses[status] = { description, content: { "application/problem+json": { schema: problem } } };
+    responses[status] =
+      status === "401"
+        ? {
+            description,
+            headers: {
+              "WWW-Authenticate": {
+                description: 'Why: `Bearer scope="" error="invalid_token" error_description="…"`.',
+                schema: { type: "string", maxLength: RESPONSE_HEADER_MAX },
+              },
+            },
+            content: { "application/json": { schema: gatewayError } },
+          }
+        : { description, content: { "application/problem+json": { schema: problem } } };
   }
 
   return {
@@ -158,7 +181,7 @@ function errorsOf(route: RouteDoc, isPublic: boolean): Record<number, string> {
   const errors: Record<number, string> = {};
   if (request.params || request.query || request.headers || request.body) errors[400] = "The input is invalid; `errors` lists each failing field.";
   if (!isPublic) {
-    errors[401] = "The bearer token is missing, invalid or expired.";
+    errors[401] = "The bearer token is missing, invalid or expired. Answered by API Gateway's JWT authorizer, in its own shape: `{\"message\":\"Unauthorized\"}`.";
     errors[403] = "The token lacks this route's scope.";
   }
   if (request.body) errors[413] = "The body is larger than 1 MiB.";
