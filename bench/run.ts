@@ -13,6 +13,7 @@ import { repoRoot } from "./bundle";
 import { runCold } from "./cold";
 import { runCost } from "./cost";
 import { runE2e } from "./e2e";
+import { runFirstRequest } from "./first-request";
 import { goalsMarkdown, sectionMarkdown, toSection, unavailable, type Section } from "./report";
 import { runStartup } from "./startup";
 import { startBenchDynamoDb, type BenchDynamoDb } from "./support/dynamodb";
@@ -27,7 +28,7 @@ const onlyArg = process.argv.indexOf("--only");
 const only = onlyArg === -1 ? undefined : (process.argv[onlyArg + 1] ?? "").split(",").filter(Boolean);
 const sections = new Map<string, Section>();
 /** The order sections appear in the report (they run in another order: cheapest dependencies first). */
-const reportOrder = ["cold", "warm", "e2e", "likes", "thumbnails", "client", "startup", "cost"];
+const reportOrder = ["cold", "first", "warm", "e2e", "likes", "thumbnails", "client", "console", "startup", "cost"];
 
 const log = (message: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}\n`);
 
@@ -107,7 +108,7 @@ process.once("SIGINT", () => {
 async function main() {
   const header = machine();
 
-  await section("cold", "Cold: bundle size and import time", 120, async () => (await runCold()).section);
+  await section("cold", "Cold: bundle size and import time", 300, async () => (await runCold()).section);
 
   let warm: WarmOutcome | undefined;
   try {
@@ -118,6 +119,7 @@ async function main() {
       warm = await runWarm(benchDynamo);
       return warm.section;
     });
+    await section("first", "Cold: first GET /users/{id} in a fresh process", 120, () => runFirstRequest(benchDynamo));
     await section("cost", "Cost on paper", 10, async () => runCost(warm));
     await section("e2e", "Offline end to end", 180, () => runE2e(benchDynamo));
   } catch (error) {
@@ -131,6 +133,7 @@ async function main() {
   await section("likes", "Likes", 120, () => external("likes.ts", "runLikesBench", "Likes"));
   await section("thumbnails", "Thumbnails", 90, () => external("thumbnails.ts", "runThumbnailsBench", "Thumbnails"));
   await section("client", "Client: browser bundle and a consumer's compile", 420, () => external("client.ts", "runClientBench", "Client: browser bundle and a consumer's compile"));
+  await section("console", "Web console", 420, () => external("console.ts", "runConsoleBench", "Web console: initial JavaScript and time to first users"));
   await section("startup", "Startup: `npm run dev` to ready", 90, () => runStartup());
 
   const ordered = reportOrder.flatMap((key) => (sections.has(key) ? [sections.get(key) as Section] : []));

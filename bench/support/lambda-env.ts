@@ -10,6 +10,7 @@ export function handlerEnvironment(extra: Record<string, string> = {}): Record<s
     SST_RESOURCE_App: JSON.stringify({ name: "users", stage: "bench" }),
     SST_RESOURCE_Users: JSON.stringify({ name: benchTableName, type: "sst.aws.Dynamo" }),
     SST_RESOURCE_Avatars: JSON.stringify({ name: "users-bench-avatars", type: "sst.aws.Bucket" }),
+    SST_RESOURCE_Cdn: JSON.stringify({ url: "https://d111111abcdef8.cloudfront.net", type: "sst.aws.Router" }),
     SST_RESOURCE_Likes: JSON.stringify({ url: "http://127.0.0.1:1/123456789012/users-bench-Likes", type: "sst.aws.Queue" }),
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "local",
