@@ -15,6 +15,7 @@ export function banner(runtime: Runtime, startupMs: number): string {
     ["Token issuer", runtime.issuerUrl ?? "(replaced by the caller's authorizer)"],
     ["DynamoDB", `${endpoints.dynamodb}  table ${resources.tableName}`],
     ["S3", `${endpoints.s3}  bucket ${resources.bucketName}`],
+    ["Thumbnails CDN", `http://127.0.0.1:${runtime.ports.cdn}/thumbnails/…  (public, as CloudFront serves them)`],
     ["SQS", `${endpoints.sqs}  queue ${resources.queueName}, DLQ ${resources.dlqName}${queued}`],
     ["Data", data],
   ];
