@@ -18,7 +18,7 @@ const READY_TIMEOUT_MS = 60_000;
 const devEntry = "packages/local/src/dev.ts";
 
 /** Every port variable the runtime documents, each given a free port so runs never collide. */
-export const runtimePortVariables = ["PORT", "ISSUER_PORT", "DYNAMODB_PORT", "S3_PORT", "SQS_PORT"] as const;
+export const runtimePortVariables = ["PORT", "ISSUER_PORT", "DYNAMODB_PORT", "S3_PORT", "SQS_PORT", "WEB_PORT"] as const;
 
 export async function freeRuntimePorts(): Promise<Record<string, string>> {
   const env: Record<string, string> = {};

@@ -53,6 +53,8 @@ export function webStep(ctx: StartContext, port: number): Step {
       const issuer = need(ctx.issuer, "token issuer");
       const apiUrl = `http://127.0.0.1:${need(ctx.ports, "ports").api}`;
       const env = consoleEnv(apiUrl, issuer.url, issuer.consoleClient.id);
+      // Vite sets NODE_ENV=development for the whole process if unset: this process also builds and runs other things.
+      const nodeEnv = process.env.NODE_ENV;
       const server = await createServer({
         configFile: join(repoRoot, "packages/web/vite.config.ts"),
         mode: "development",
@@ -62,6 +64,7 @@ export function webStep(ctx: StartContext, port: number): Step {
         clearScreen: false,
         customLogger: viteLogger(ctx.log),
       });
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
       try {
         await server.listen();
       } catch (error) {

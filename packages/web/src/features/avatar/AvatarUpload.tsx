@@ -8,8 +8,9 @@ import { api, unwrap } from "../../lib/api";
 import { userQuery } from "../users/api";
 import { postToStorage } from "./upload";
 
-/** After storage has the file, the thumbnails take a moment: watch the user this long at most. */
-const watchForMs = 20_000;
+/** After storage has the file, the thumbnails take a moment: watch the user, often at first, then gently. */
+const watchForMs = 120_000;
+const pollEvery = (since: number) => (Date.now() - since < 10_000 ? 500 : 2_000);
 
 type Phase = { name: "idle" } | { name: "uploading"; progress: number } | { name: "processing"; before: string | null; since: number } | { name: "done" } | { name: "slow" };
 
@@ -23,7 +24,7 @@ export default function AvatarUpload({ user }: { user: User }) {
   const [problem, setProblem] = useState<string | null>(null);
   const [phase, setPhase] = useState<Phase>({ name: "idle" });
 
-  useQuery({ ...userQuery(user.id), refetchInterval: phase.name === "processing" ? 500 : false });
+  useQuery({ ...userQuery(user.id), refetchInterval: phase.name === "processing" ? pollEvery(phase.since) : false });
   const current = user.avatar?.updatedAt ?? null;
   useEffect(() => {
     if (phase.name !== "processing") return;

@@ -5,9 +5,9 @@ import { ErrorNotice } from "../../components/ErrorNotice";
 import { api, unwrap } from "../../lib/api";
 import { userQuery } from "../users/api";
 
-/** How long to watch for the count to move after a 202, and how often. */
-const watchForMs = 10_000;
-const pollEveryMs = 500;
+/** How long to watch for the count to move after a 202: often at first, then gently. */
+const watchForMs = 60_000;
+const pollEvery = (since: number) => (Date.now() - since < 10_000 ? 500 : 2_000);
 
 type State = { phase: "idle" } | { phase: "pending"; before: number; since: number } | { phase: "counted" } | { phase: "unchanged" };
 
@@ -22,7 +22,7 @@ export function LikeButton({ user }: { user: User }) {
     onSuccess: () => setState({ phase: "pending", before: user.likes, since: Date.now() }),
   });
   // While pending, the user query refetches on an interval; the detail view shows the new count.
-  useQuery({ ...userQuery(user.id), refetchInterval: state.phase === "pending" ? pollEveryMs : false });
+  useQuery({ ...userQuery(user.id), refetchInterval: state.phase === "pending" ? pollEvery(state.since) : false });
 
   useEffect(() => {
     if (state.phase !== "pending") return;
