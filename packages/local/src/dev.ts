@@ -21,9 +21,8 @@ const usage = `Usage: npm run dev -- [--in-memory] [--reset] [--data-dir <dir>] 
   --data-dir      where data is kept (default .data/ at the repo root); one runtime per folder
   --allow-remote  accept DYNAMODB_ENDPOINT / S3_ENDPOINT / SQS_ENDPOINT that are not on loopback
   --no-console    do not serve the web console
-  --no-console    do not serve the web console
 
-Ports: PORT (API, 3000), ISSUER_PORT (3001), WEB_PORT (console, 5173), WEB_PORT (console, 5173), DYNAMODB_PORT (8000), S3_PORT (4569), SQS_PORT (9324).
+Ports: PORT (API, 3000), ISSUER_PORT (3001), WEB_PORT (console, 5173), DYNAMODB_PORT (8000), S3_PORT (4569), SQS_PORT (9324).
 See docs/OFFLINE.md.`;
 
 const flags = readFlags();
@@ -37,7 +36,6 @@ function readFlags() {
         reset: { type: "boolean", default: false },
         "data-dir": { type: "string" },
         "allow-remote": { type: "boolean", default: false },
-    "no-console": { type: "boolean", default: false },
     "no-console": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -91,7 +89,6 @@ try {
     // `npm run token` signs with the key on disk, in memory or not.
     issuerKeyOnDisk: true,
     watch: true,
-    console: !flags["no-console"],
     console: !flags["no-console"],
     logger: log,
   });

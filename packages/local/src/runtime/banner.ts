@@ -11,7 +11,6 @@ export function banner(runtime: Runtime, startupMs: number): string {
   const queued = runtime.queueJournal ? `; messages kept in ${shown(runtime.queueJournal)}` : "";
   const rows = [
     ...(runtime.consoleUrl ? [["Web console", `${runtime.consoleUrl}  (sign in as anyone; hot reload)`]] : []),
-    ...(runtime.consoleUrl ? [["Web console", `${runtime.consoleUrl}  (sign in as anyone; hot reload)`]] : []),
     ["API", runtime.apiUrl],
     ["Token issuer", runtime.issuerUrl ?? "(replaced by the caller's authorizer)"],
     ["DynamoDB", `${endpoints.dynamodb}  table ${resources.tableName}`],

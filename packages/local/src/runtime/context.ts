@@ -37,10 +37,6 @@ export interface StartContext {
   consoleOrigins?: readonly string[];
   /** The web console's URL, when this runtime serves it. */
   consoleUrl?: string;
-  /** The browser origins the issuer, the API's CORS and the bucket's CORS allow (steps-web.ts). */
-  consoleOrigins?: readonly string[];
-  /** The web console's URL, when this runtime serves it. */
-  consoleUrl?: string;
   /** The S3 front starts before the uploads subscriber exists; it reports to whatever is wired here. */
   onObjectCreated: (object: CreatedObject) => void;
 }

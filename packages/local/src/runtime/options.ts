@@ -100,13 +100,6 @@ export interface StartOptions {
   console?: boolean | { port?: number };
   /** Browser origins to allow besides the manifest's `web.localOrigins` (API and bucket CORS, issuer redirects). */
   consoleOrigins?: string[];
-  /**
-   * Serve the web console (packages/web) on Vite's dev server, pointed at this runtime: `true` (port
-   * from WEB_PORT, default 5173; a free one with `ports: "free"`) or a port (0 = free). Default off.
-   */
-  console?: boolean | { port?: number };
-  /** Browser origins to allow besides the manifest's `web.localOrigins` (API and bucket CORS, issuer redirects). */
-  consoleOrigins?: string[];
   /** Where PORT, DYNAMODB_PORT… are read; default process.env. */
   env?: NodeJS.ProcessEnv;
 }

@@ -22,14 +22,11 @@ import { functionKeys, queuesAndFunctionsStep } from "./steps-functions";
 import { bucketStep, tableStep } from "./steps-storage";
 import { runSteps } from "./steps";
 import { resolveConsole, webStep } from "./steps-web";
-import { resolveConsole, webStep } from "./steps-web";
 import type { Step } from "./steps";
 import { watchSources } from "./watch";
 
 export interface Runtime {
   apiUrl: string;
-  /** The web console on Vite's dev server, when started with `console`. */
-  consoleUrl: string | undefined;
   /** The web console on Vite's dev server, when started with `console`. */
   consoleUrl: string | undefined;
   /** The local OIDC issuer (`iss` of local tokens); undefined when the caller passed `authorize`. */
@@ -94,8 +91,6 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
   const { log, dataDir, inMemory } = ctx;
   const webConsole = await resolveConsole(options, env);
   ctx.consoleOrigins = webConsole.origins;
-  const webConsole = await resolveConsole(options, env);
-  ctx.consoleOrigins = webConsole.origins;
 
   const plan: (Step | Step[])[] = [
     {
@@ -152,7 +147,6 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
   let stopping: Promise<void> | undefined;
   const runtime: Runtime = {
     apiUrl: need(ctx.apiUrl, "API"),
-    consoleUrl: ctx.consoleUrl,
     consoleUrl: ctx.consoleUrl,
     issuerUrl: ctx.issuer?.url,
     issuer: ctx.issuer,

@@ -86,7 +86,6 @@ export function httpFrontStep(ctx: StartContext): Step {
           }),
         authorize: need(ctx.authorize, "authorizer"),
         ...(ctx.consoleOrigins ? { cors: { ...manifest.api.cors, allowOrigins: ctx.consoleOrigins } } : {}),
-        ...(ctx.consoleOrigins ? { cors: { ...manifest.api.cors, allowOrigins: ctx.consoleOrigins } } : {}),
         function: { physicalName: ctx.names.functions.api, memoryMb: spec.memoryMb, timeoutSeconds: spec.timeoutSeconds },
       });
       ctx.apiUrl = front.url;
