@@ -1,9 +1,9 @@
-import { Agent, createServer, request as httpRequest } from "node:http";
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { closeNow, listenOnLoopback } from "../ports";
+import { createConnection, createServer, type Socket } from "node:net";
+import { listenOnLoopback } from "../ports";
+import { parseRequestHead, responseBytes, ResponseTracker, type RequestHead } from "./raw-http";
 
-/** Answers a call itself (a refusal) or lets it through (null). */
-export type Gate = (request: IncomingMessage, body: Buffer, response: ServerResponse) => boolean;
+/** The layer's answer to a call it refuses (the service's own error, as bytes), or null to let it through. */
+export type Gate = (head: RequestHead, body: Buffer) => Buffer | null;
 
 export interface EnforcingProxy {
   endpoint: string;
@@ -11,59 +11,137 @@ export interface EnforcingProxy {
 }
 
 /**
- * A loopback HTTP proxy that reads each call whole, lets `gate` refuse it in the service's own wire
- * format, and forwards the rest unchanged (headers, signature and body) to `upstream`, streaming the
- * answer back. Upstream connections are kept alive: the emulators behind it (DynamoDB Local's
- * Jetty, local-aws-sqs) close idle sockets cleanly, and a connect per call would cost throughput.
+ * A loopback proxy at the byte level: each client connection gets its own connection to `upstream`,
+ * each request is read whole, shown to `gate`, and either answered with the gate's refusal or written
+ * upstream byte for byte (head, signature and body unchanged), the answer streamed back as it comes.
+ * Requests on one connection are handled in order, one at a time, as HTTP/1.1 requires.
+ *
+ * Bytes rather than node:http on both sides: the layer sits on every DynamoDB call a function makes,
+ * and parsing and re-serializing each call twice cost more CPU than the check itself.
  */
 export async function startEnforcingProxy(options: { port?: number; upstream: string; gate: Gate; label: string }): Promise<EnforcingProxy> {
   const upstream = new URL(options.upstream);
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      let answered: boolean;
-      try {
-        answered = options.gate(request, body, response);
-      } catch (error) {
-        response.writeHead(500, { "content-type": "text/plain" });
-        response.end(`${options.label}: ${error instanceof Error ? error.message : String(error)}`);
-        return;
-      }
-      if (!answered) forward(request, body, response);
-    });
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    sockets.add(client);
+    client.once("close", () => sockets.delete(client));
+    serve(client);
   });
 
-  function forward(request: IncomingMessage, body: Buffer, response: ServerResponse, retried = false) {
-    const headers = { ...request.headers };
-    delete headers.connection;
-    delete headers["keep-alive"];
-    const outgoing = httpRequest(
-      { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers, agent },
-      (incoming) => {
-        response.writeHead(incoming.statusCode ?? 502, incoming.rawHeaders);
-        incoming.pipe(response);
-      },
-    );
-    outgoing.once("error", (error: NodeJS.ErrnoException) => {
-      // A kept-alive socket the emulator closed just as it was reused: the call never reached it.
-      if (!retried && error.code === "ECONNRESET" && outgoing.reusedSocket) return forward(request, body, response, true);
-      if (response.headersSent) return void response.destroy(error);
-      response.writeHead(503, { "content-type": "text/plain" });
-      response.end(`${options.label}: ${error.message}`);
+  function serve(client: Socket) {
+    let pending: Buffer = Buffer.alloc(0);
+    let busy = false;
+    let upstreamSocket: Socket | undefined;
+    let tracker: ResponseTracker | undefined;
+    let inFlight: Buffer | undefined;
+    let answered = false;
+    let retried = false;
+
+    const fail = (status: number, message: string) => {
+      if (!client.destroyed) client.end(responseBytes(status, status === 400 ? "Bad Request" : "Service Unavailable", { "content-type": "text/plain", connection: "close" }, `${options.label}: ${message}`));
+    };
+
+    const openUpstream = () => {
+      const socket = createConnection({ host: upstream.hostname, port: Number(upstream.port) });
+      socket.setNoDelay(true);
+      socket.on("data", (chunk: Buffer) => {
+        if (!tracker || socket !== upstreamSocket) return;
+        answered = true;
+        const used = tracker.push(chunk);
+        client.write(used === chunk.length ? chunk : chunk.subarray(0, used));
+        if (tracker.done) finish();
+      });
+      socket.on("error", () => undefined);
+      socket.on("close", () => {
+        if (socket !== upstreamSocket) return;
+        upstreamSocket = undefined;
+        if (!tracker) return;
+        // Closed before answering, on a connection it had kept open: try once on a fresh one.
+        if (!answered && !retried && inFlight) {
+          retried = true;
+          send(inFlight);
+          return;
+        }
+        if (!answered) return fail(503, "the service closed the connection");
+        // A response without a length ends when its connection does.
+        if (tracker.untilClose) client.end();
+        else client.destroy();
+      });
+      return socket;
+    };
+
+    const send = (bytes: Buffer) => {
+      upstreamSocket ??= openUpstream();
+      upstreamSocket.write(bytes);
+    };
+
+    const finish = () => {
+      tracker = undefined;
+      inFlight = undefined;
+      busy = false;
+      next();
+    };
+
+    const next = () => {
+      while (!busy && !client.destroyed) {
+        let head: RequestHead | undefined;
+        try {
+          head = parseRequestHead(pending);
+        } catch (error) {
+          return fail(400, error instanceof Error ? error.message : String(error));
+        }
+        if (!head) return;
+        if (head.headers["transfer-encoding"]) return fail(400, "chunked request bodies are not supported");
+        const length = Number(head.headers["content-length"] ?? 0);
+        if (pending.length < head.length + length) {
+          // The client waits for this before sending a body it announced with Expect: 100-continue.
+          if (/100-continue/i.test(head.headers.expect ?? "") && !client.destroyed) client.write("HTTP/1.1 100 Continue\r\n\r\n");
+          return;
+        }
+        const request = pending.subarray(0, head.length + length);
+        const body = request.subarray(head.length);
+        pending = pending.subarray(head.length + length);
+        let refusal: Buffer | null;
+        try {
+          refusal = options.gate(head, body);
+        } catch (error) {
+          return fail(400, error instanceof Error ? error.message : String(error));
+        }
+        if (refusal) {
+          client.write(refusal);
+          continue;
+        }
+        busy = true;
+        answered = false;
+        retried = false;
+        tracker = new ResponseTracker(head.method === "HEAD");
+        // The client already had its 100 Continue from the layer: upstream gets the request whole.
+        inFlight = head.headers.expect ? withoutExpect(request, head) : request;
+        send(inFlight);
+      }
+    };
+
+    client.setNoDelay(true);
+    client.on("data", (chunk: Buffer) => {
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      next();
     });
-    outgoing.end(body);
+    client.on("error", () => undefined);
+    client.on("close", () => upstreamSocket?.destroy());
   }
 
   const port = await listenOnLoopback(server, options.port ?? 0);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     stop: async () => {
-      agent.destroy();
-      await closeNow(server);
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
+
+function withoutExpect(request: Buffer, head: RequestHead): Buffer {
+  const text = request.toString("latin1", 0, head.length).replace(/\r\nexpect:[^\r]*/i, "");
+  return Buffer.concat([Buffer.from(text, "latin1"), request.subarray(head.length)]);
+}
+
