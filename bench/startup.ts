@@ -11,9 +11,12 @@ import { checkGoal } from "./report";
 import { formatSummary, round, summarize } from "./stats";
 import { freePort } from "../packages/local/src/ports";
 import { leftoversMentioning } from "./support/leftovers";
+import { busyCores } from "./support/busy";
+import { hostLine } from "./support/cpu";
 import { stopGroup } from "./support/processes";
 
 const RUNS = 5;
+const LOADED_RUNS = 3;
 const READY_TIMEOUT_MS = 60_000;
 const devEntry = "packages/local/src/dev.ts";
 
@@ -87,27 +90,41 @@ export async function runStartup(): Promise<Section> {
   if (!existsSync(`${repoRoot}${devEntry}`)) {
     return { title, rows: [], notes: [], goals: [], unavailable: `${devEntry} (the runtime's dev entry) does not exist yet` };
   }
+  const quietHost = hostLine();
   const runs: Run[] = [];
   for (let i = 0; i < RUNS; i++) runs.push(await startOnce());
   const ready = summarize(runs.map((run) => run.readyMs));
+  // The same start with one core kept busy, as on a laptop doing other things or a shared CI host.
+  const loadedHost = hostLine();
+  const busy = busyCores(1);
+  const loadedRuns: Run[] = [];
+  try {
+    for (let i = 0; i < LOADED_RUNS; i++) loadedRuns.push(await startOnce());
+  } finally {
+    await busy.stop();
+  }
+  const loadedReady = summarize(loadedRuns.map((run) => run.readyMs));
   const stop = summarize(runs.map((run) => run.stopMs));
-  const unclean = runs.filter((run) => !run.clean).length;
-  const leftovers = runs.flatMap((run) => run.leftovers);
+  const every = [...runs, ...loadedRuns];
+  const unclean = every.filter((run) => !run.clean).length;
+  const leftovers = every.flatMap((run) => run.leftovers);
   const rows: Row[] = [
-    { figure: "spawn → GET /health 200", value: formatSummary(ready, "ms"), goal: "≤ 5 s (issue 3)" },
+    { figure: `spawn → GET /health 200, quiet host (${quietHost})`, value: formatSummary(ready, "ms"), goal: "≤ 3 s" },
+    { figure: `spawn → GET /health 200, loaded host: one core kept busy by the bench (${loadedHost})`, value: formatSummary(loadedReady, "ms"), goal: "≤ 5 s" },
     { figure: "Ctrl-C (SIGINT to the group) → every process gone", value: formatSummary(stop, "ms"), goal: "≤ 2 s (issue 3)" },
-    { figure: "runs that needed SIGKILL; processes left behind", value: `${unclean} of ${RUNS}; ${leftovers.length}` },
+    { figure: "runs that needed SIGKILL; processes left behind", value: `${unclean} of ${every.length}; ${leftovers.length}` },
   ];
   return {
     title,
     rows,
     notes: [
-      `\`npm run dev -- --in-memory\` with ${runtimePortVariables.join(", ")} set to free ports; ${RUNS} cold starts in a row, each a fresh process tree (npm → tsx → node, DynamoDB Local's JVM, emulators).`,
+      `\`npm run dev -- --in-memory\` with ${runtimePortVariables.join(", ")} set to free ports; ${RUNS} cold starts in a row, each a fresh process tree (npm → tsx → node, DynamoDB Local's JVM, emulators), then ${LOADED_RUNS} more while a child process keeps one core busy. DynamoDB Local's JVM maps a class-data-sharing archive built once in node_modules/.cache (packages/local/src/servers/dynamodb-cds.ts); earlier sections of the bench have made it by now.`,
       `The runtime's last line after Ctrl-C, per run: ${runs.map((run) => `"${run.lastLine || "(nothing)"}"`).join(", ")}.`,
       ...(leftovers.length > 0 ? [`Left behind (and killed by the bench): ${leftovers.join("; ")}`] : []),
     ],
     goals: [
-      checkGoal("npm run dev ready ≤ 5 s", ready.median / 1000, 5, (v) => `${round(v)} s`),
+      checkGoal("npm run dev ready ≤ 3 s (quiet)", ready.median / 1000, 3, (v) => `${round(v)} s`),
+      checkGoal("npm run dev ready ≤ 5 s (loaded: one core busy)", loadedReady.median / 1000, 5, (v) => `${round(v)} s`),
       checkGoal("Ctrl-C stops everything ≤ 2 s", stop.median / 1000, 2, (v) => `${round(v)} s`),
     ],
   };
