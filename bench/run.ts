@@ -6,7 +6,7 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, release, totalmem } from "node:os";
 import { pathToFileURL } from "node:url";
 import { repoRoot } from "./bundle";
@@ -151,6 +151,9 @@ async function main() {
     "",
     goalsMarkdown(ordered),
     ...ordered.map(sectionMarkdown),
+    // Profiles are taken apart from the run (bench/profile.ts; they slow what they measure): their
+    // written-up findings are kept in bench/analysis.md and carried into the page unchanged.
+    ...(existsSync(`${repoRoot}bench/analysis.md`) ? [readFileSync(`${repoRoot}bench/analysis.md`, "utf8").trimEnd(), ""] : []),
   ].join("\n");
   process.stdout.write(`${markdown}\n`);
   if (only) return log(`partial run (--only ${only.join(",")}): docs/BENCHMARKS.md left as it was`);
