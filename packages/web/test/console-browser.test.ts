@@ -81,7 +81,8 @@ const api = async (path: string, init: RequestInit = {}) => {
   return fetch(`${runtime.apiUrl}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...init.headers } });
 };
 
-describe.skipIf(!hasChromium).sequential("the web console in headless Chromium", () => {
+// Each step waits on real servers (Vite's first transform, a subscriber's cold start): room for a busy machine.
+describe.skipIf(!hasChromium).sequential("the web console in headless Chromium", { timeout: 60_000 }, () => {
   it("signs in at the issuer with the authorization code flow and PKCE", async () => {
     await page.goto(consoleUrl);
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
@@ -134,8 +135,14 @@ describe.skipIf(!hasChromium).sequential("the web console in headless Chromium",
   });
 
   it("lists users newest first and finds one by username", async () => {
+    for (const [name, handle] of [["Grace Hopper", "grace"], ["Alan Turing", "alan"]] as const) {
+      const created = await api("/users", { method: "POST", body: JSON.stringify({ username: `${handle}_${Date.now().toString(36)}`, name, email: `${handle}@example.com`, age: 45 }) });
+      expect(created.status).toBe(201);
+    }
     await page.goto(`${consoleUrl}#/`);
-    await page.getByRole("list", { name: /Users, page 1/ }).getByText("Ada Lovelace").waitFor();
+    const list = page.getByRole("list", { name: /Users, page 1/ });
+    await list.getByText("Ada Lovelace").waitFor();
+    expect(await list.locator("li strong").allTextContents()).toEqual(["Alan Turing", "Grace Hopper", "Ada Lovelace"]);
     await scan("users");
     await shoot("users");
     await shoot("users-360", { width: 360 });
@@ -185,7 +192,9 @@ describe.skipIf(!hasChromium).sequential("the web console in headless Chromium",
     await page.getByText("notes.txt is text/plain: choose a JPEG, PNG or WebP image.").waitFor();
     expect(await page.getByRole("button", { name: "Upload" }).isDisabled()).toBe(true);
 
-    const png = await sharp({ create: { width: 400, height: 300, channels: 3, background: { r: 30, g: 120, b: 200 } } }).png().toBuffer();
+    // A real PNG, not square, so the thumbnails are really made (cropped and scaled) by the subscriber.
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300"><defs><linearGradient id="g"><stop offset="0" stop-color="#0b57d0"/><stop offset="1" stop-color="#7e3ff2"/></linearGradient></defs><rect width="400" height="300" fill="url(#g)"/><circle cx="200" cy="150" r="90" fill="#fff" fill-opacity="0.85"/><text x="200" y="180" font-size="90" font-family="sans-serif" text-anchor="middle" fill="#0b57d0">A</text></svg>`;
+    const png = await sharp(Buffer.from(svg)).png().toBuffer();
     await input.setInputFiles({ name: "ada.png", mimeType: "image/png", buffer: png });
     await page.getByRole("button", { name: "Upload" }).click();
     const thumbnail = page.locator('img[data-size="128"]');
