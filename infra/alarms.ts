@@ -13,7 +13,10 @@ import { uploadsSubscriber } from "./uploads";
 export const alarmTopic = config.alarmTopicArn ? undefined : new sst.aws.SnsTopic("Alarms");
 const topicArn = config.alarmTopicArn ?? alarmTopic!.arn;
 
-if (alarmTopic && config.alarmEmail) alarmTopic.subscribe("AlarmEmail", `mailto:${config.alarmEmail}`);
+// SnsTopic.subscribe takes functions only: an email endpoint is a plain subscription.
+if (alarmTopic && config.alarmEmail) {
+  new aws.sns.TopicSubscription("AlarmEmail", { topic: alarmTopic.arn, protocol: "email", endpoint: config.alarmEmail });
+}
 
 const alarmName = (what: string) => `${$app.name}-${$app.stage}-${what}`;
 const notify = { alarmActions: [topicArn], okActions: [topicArn] };

@@ -53,7 +53,9 @@ const OUTPUTS: Record<string, Outputs> = {
   "aws:apigatewayv2/stage:Stage": (_n, i, r) => ({
     invokeUrl: `https://synthapi.execute-api.${r}.amazonaws.com/${i.name ?? "$default"}`,
   }),
+  // API Gateway's id for a custom domain is the domain name itself.
   "aws:apigatewayv2/domainName:DomainName": (_n, i) => ({
+    id: i.domainName,
     domainNameConfiguration: { ...i.domainNameConfiguration, targetDomainName: "d-synth.execute-api.amazonaws.com", hostedZoneId: "ZSYNTHAPIGW" },
   }),
   "aws:acm/certificate:Certificate": (n, i, r) => ({
