@@ -3,7 +3,7 @@
 /**
  * AWS infrastructure for the users API. Resources live in infra/*.ts and take every setting the
  * offline runtime shares from infra/manifest.ts. Deployment knobs (region, issuer, domain, alarm
- * topic) are environment variables: see the README, "Deploy".
+ * topic and email) are environment variables: see the README, "Deploy".
  */
 export default $config({
   async app(input) {
