@@ -11,6 +11,7 @@ import {
   type AvatarUploadGrant,
 } from "../src/avatars";
 import { createUploadProcessor, makeThumbnails, UnusableImageError } from "../src/avatars/processing";
+import { manifest } from "../../../infra/manifest";
 import { createDynamoUserStore, createUserUseCases } from "../src/users";
 import { localCredentials, localRegion } from "../../local/src/names";
 import { createAvatarsBucket } from "../../local/src/resources/bucket";
@@ -145,6 +146,19 @@ describe("avatars over DynamoDB Local and the offline S3", () => {
     expect(policy.conditions).toEqual(expect.arrayContaining([["content-length-range", 1, 1234], { key: keyOf(grant) }, { bucket: bucketName }]));
     expect(Date.parse(policy.expiration) - Date.parse(grant.expiresAt)).toBeLessThan(2000);
     await expect(avatars.requestUpload("01J9ZQ4X8K3M5N7P9R1T3V5X7Z", { contentType: "image/png", contentLength: 1 })).rejects.toMatchObject({ kind: "not_found" });
+  });
+
+  it("lets browsers POST forms from the console's origins only (the bucket's CORS, not *)", async () => {
+    const preflight = (origin: string) =>
+      fetch(`${front.endpoint}/${bucketName}`, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST" } });
+    const allowed = await preflight(manifest.web.localOrigins[0]);
+    expect(allowed.status).toBe(200);
+    // S3 echoes the origin here; s3rver answers a matched preflight with `*` (a browser accepts both).
+    expect(["*", manifest.web.localOrigins[0]]).toContain(allowed.headers.get("access-control-allow-origin"));
+    expect(allowed.headers.get("access-control-allow-methods")).toContain("POST");
+    const other = await preflight("https://elsewhere.example");
+    expect(other.status).toBe(403);
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
   });
 
   it("turns an uploaded JPEG into thumbnails and the user's avatar", async () => {
