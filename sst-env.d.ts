@@ -28,6 +28,10 @@ declare module "sst" {
       "type": "sst.aws.Router"
       "url": string
     }
+    "Console": {
+      "type": "sst.aws.StaticSite"
+      "url": string
+    }
     "Likes": {
       "type": "sst.aws.Queue"
       "url": string
@@ -53,6 +57,11 @@ declare module "sst" {
     "Users": {
       "name": string
       "type": "sst.aws.Dynamo"
+    }
+    "WebClient": {
+      "id": string
+      "secret": string
+      "type": "sst.aws.CognitoUserPoolClient"
     }
   }
 }
