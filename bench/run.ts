@@ -28,7 +28,7 @@ const onlyArg = process.argv.indexOf("--only");
 const only = onlyArg === -1 ? undefined : (process.argv[onlyArg + 1] ?? "").split(",").filter(Boolean);
 const sections = new Map<string, Section>();
 /** The order sections appear in the report (they run in another order: cheapest dependencies first). */
-const reportOrder = ["cold", "first", "warm", "e2e", "likes", "thumbnails", "client", "console", "startup", "cost"];
+const reportOrder = ["cold", "first", "warm", "e2e", "likes", "thumbnails", "client", "console", "startup", "durability", "cost"];
 
 const log = (message: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}\n`);
 
@@ -135,6 +135,7 @@ async function main() {
   await section("client", "Client: browser bundle and a consumer's compile", 420, () => external("client.ts", "runClientBench", "Client: browser bundle and a consumer's compile"));
   await section("console", "Web console", 420, () => external("console.ts", "runConsoleBench", "Web console: initial JavaScript and time to first users"));
   await section("startup", "Startup: `npm run dev` to ready", 240, () => runStartup());
+  await section("durability", "Durability: acknowledged writes after kill -9", 420, () => external("durability.ts", "runDurabilityBench", "Durability"));
 
   const ordered = reportOrder.flatMap((key) => (sections.has(key) ? [sections.get(key) as Section] : []));
   const totalSeconds = (performance.now() - started) / 1000;
