@@ -15,6 +15,15 @@ import { platformDir, root, workDir } from "./paths";
 import type { RawResource, RawSynth } from "./raw";
 import { startRpcServer } from "./rpc";
 
+/** What the synth uses of @pulumi/pulumi: the platform's copy, loaded at run time (the project does not depend on it). */
+interface Pulumi {
+  runtime: {
+    setMocks(mocks: object, project: string, stack: string, preview: boolean): Promise<void>;
+    runInPulumiStack(init: () => Promise<unknown>): Promise<unknown>;
+    rootPulumiStackTypeName: string;
+  };
+}
+
 const { values } = parseArgs({ options: { stage: { type: "string" }, dev: { type: "boolean" }, out: { type: "string" } } });
 const stage = values.stage!;
 const dev = Boolean(values.dev);
@@ -82,7 +91,7 @@ async function runProgram(app: Record<string, any>) {
   process.env.SST_SERVER = rpc.url;
   process.env.SST_AWS_REGION = region;
 
-  const pulumi = createRequire(join(platformDir, "package.json"))("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+  const pulumi = createRequire(join(platformDir, "package.json"))("@pulumi/pulumi") as Pulumi;
   const mocks = createMocks({
     region,
     onCall: (token, inputs, mocked) => {
@@ -116,7 +125,7 @@ async function runProgram(app: Record<string, any>) {
  * URNs as the engine does: the root stack's type is not part of its children's types (the mock
  * monitor would prefix it, and SST reads a linked component's type from its URN).
  */
-function recordRegistrations(pulumi: typeof import("@pulumi/pulumi")) {
+function recordRegistrations(pulumi: Pulumi) {
   const require = createRequire(join(platformDir, "package.json"));
   const settings = require("@pulumi/pulumi/runtime/settings");
   const { deserializeProperties } = require("@pulumi/pulumi/runtime/rpc");
