@@ -20,7 +20,7 @@ export interface QueuePollerOptions {
   log: Logger;
   /** Concurrent batches at the start and when idle; Lambda's event source mapping starts with 5. */
   pollers?: number;
-  /** The most concurrent batches: the function's concurrency. */
+  /** The most concurrent batches: the function's concurrency offline (default `offlineMaxConcurrency`). */
   maxConcurrency?: number;
   /** How long `stop()` lets batches in flight finish before leaving them to the queue (default 1000 ms). */
   drainMs?: number;
@@ -34,6 +34,15 @@ export interface QueuePoller {
 
 /** AWS: "Lambda starts with five concurrent batches" for an SQS event source mapping. */
 export const initialPollers = 5;
+
+/**
+ * The likes function's concurrency offline. On AWS every concurrent batch gets an execution
+ * environment of its own (up to the account's 1,000 when the function reserves none); offline they
+ * share the function's one sandbox thread and DynamoDB Local, so batches beyond a few only wait
+ * behind each other — and on a busy machine push invocations toward their 30 s timeout, after which
+ * the whole batch comes back 180 s later.
+ */
+export const offlineMaxConcurrency = 10;
 
 /**
  * Lambda's SQS event source mapping: receive up to a batch within the window, invoke the subscriber
@@ -58,7 +67,7 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
 
   const scaling = createPollerScaling({
     initial: options.pollers ?? initialPollers,
-    max: options.maxConcurrency ?? 1000,
+    max: options.maxConcurrency ?? offlineMaxConcurrency,
     addLoop: () => {
       const loop = poll().finally(() => loops.delete(loop));
       loops.add(loop);
