@@ -11,7 +11,8 @@ export default defineConfig({
   plugins: [react()],
   // The workspace's own packages are read from source (their `@users/source` export), not a build.
   resolve: { conditions: ["@users/source", ...defaultClientConditions] },
-  server: { host: "127.0.0.1" },
+  // Transformed as the dev server starts, so the first visit does not wait for them.
+  server: { host: "127.0.0.1", warmup: { clientFiles: ["./src/main.tsx", "./src/features/**/*.tsx"] } },
   // Named up front so the dev server never finds a dependency late (in a lazy screen) and reloads the page.
   optimizeDeps: { include: ["react", "react/jsx-runtime", "react-dom/client", "@tanstack/react-query", "oauth4webapi", "zod", "hono/client"] },
   preview: { host: "127.0.0.1" },

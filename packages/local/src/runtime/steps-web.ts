@@ -3,7 +3,7 @@ import type { Logger as ViteLogger } from "vite";
 import { manifest } from "../../../../infra/manifest";
 import type { Logger } from "../log";
 import { repoRoot } from "../paths";
-import { freePort } from "../ports";
+import { assertPortFree, freePort } from "../ports";
 import { need } from "./context";
 import type { StartContext } from "./context";
 import type { StartOptions } from "./options";
@@ -21,9 +21,13 @@ export async function resolveConsole(options: StartOptions, env: NodeJS.ProcessE
   let port: number | undefined;
   if (options.console) {
     const asked = typeof options.console === "object" ? options.console.port : undefined;
-    const raw = asked ?? (options.ports === "free" ? 0 : env[webPortSetting.env] ? Number(env[webPortSetting.env]) : webPortSetting.default);
-    if (!Number.isInteger(raw) || raw < 0 || raw > 65535) throw new Error(`${webPortSetting.env} must be a TCP port (0-65535), got "${env[webPortSetting.env]}"`);
-    port = raw === 0 ? await freePort() : raw;
+    const given = asked ?? (options.ports === "free" ? 0 : env[webPortSetting.env] ? Number(env[webPortSetting.env]) : undefined);
+    if (given !== undefined && (!Number.isInteger(given) || given < 0 || given > 65535)) {
+      throw new Error(`${webPortSetting.env} must be a TCP port (0-65535), got "${env[webPortSetting.env]}"`);
+    }
+    // A port asked for is that port or an error (strictPort); the default gives way to a free one when
+    // taken (a second `npm run dev`, another Vite app), and the banner prints where the console went.
+    port = given === undefined ? await defaultOrFree(webPortSetting.default) : given === 0 ? await freePort() : given;
   }
   const own = port === undefined ? [] : [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
   return { port, origins: [...new Set([...manifest.web.localOrigins, ...(options.consoleOrigins ?? []), ...own])] };
@@ -38,6 +42,15 @@ export function consoleEnv(apiUrl: string, issuerUrl: string, clientId: string):
     [env.clientId]: clientId,
     [env.scopes]: manifest.web.scopes.join(" "),
   };
+}
+
+async function defaultOrFree(port: number): Promise<number> {
+  try {
+    await assertPortFree(port, webPortSetting.label);
+    return port;
+  } catch {
+    return freePort();
+  }
 }
 
 /**
