@@ -69,7 +69,7 @@ describe("data on disk", () => {
     const dynamodbPort = await freePort();
     const child = fork(fileURLToPath(new URL("./support/runtime-process.ts", import.meta.url)), [], {
       execArgv: ["--import", "tsx"],
-      env: { ...process.env, RUNTIME_DATA_DIR: dataDir, RUNTIME_PORTS: JSON.stringify({ dynamodb: dynamodbPort, api: 0, s3: 0, sqs: 0, issuer: 0 }) },
+      env: { ...process.env, RUNTIME_DATA_DIR: dataDir, RUNTIME_PORTS: JSON.stringify({ dynamodb: dynamodbPort, api: 0, s3: 0, sqs: 0, issuer: 0, cdn: 0 }) },
       stdio: "ignore",
     });
     await new Promise<void>((resolve, reject) => {
@@ -84,7 +84,7 @@ describe("data on disk", () => {
     // Nothing could stop the JVM: it outlives its runtime, holding the port.
     expect(isRunning(javaPid)).toBe(true);
 
-    const next = await startOnDisk({ ports: { dynamodb: dynamodbPort, api: 0, s3: 0, sqs: 0, issuer: 0 } });
+    const next = await startOnDisk({ ports: { dynamodb: dynamodbPort, api: 0, s3: 0, sqs: 0, issuer: 0, cdn: 0 } });
     expect(next.endpoints.dynamodb).toBe(`http://127.0.0.1:${dynamodbPort}`);
     expect(isRunning(javaPid)).toBe(false);
   });

@@ -13,7 +13,7 @@ function occupy(port: number): Promise<Server> {
 }
 
 async function freePorts() {
-  return { api: await freePort(), dynamodb: await freePort(), s3: await freePort(), sqs: await freePort(), issuer: await freePort() };
+  return { api: await freePort(), dynamodb: await freePort(), s3: await freePort(), sqs: await freePort(), issuer: await freePort(), cdn: await freePort() };
 }
 
 describe("startup errors", () => {
