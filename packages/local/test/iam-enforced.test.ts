@@ -135,6 +135,12 @@ describe("a function refused offline for an action its role lacks", () => {
       status: 403,
     });
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "thumbnails/someone/64.webp", Body: "x" }));
+    // Without s3:ListBucket, a missing key is a 403, not a 404: S3 does not tell what does not exist.
+    expect(await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "thumbnails/nobody/64.webp" })))).toEqual({
+      name: "AccessDenied",
+      message: refusal(runtime.iam!.identities.uploads.principal, "s3:ListBucket", `arn:aws:s3:::${bucket}`),
+      status: 403,
+    });
 
     // A presigned URL is the signer's authority: the API may not write thumbnails, so neither may its URL.
     const signed = await getSignedUrl(asFunction("api").s3, new PutObjectCommand({ Bucket: bucket, Key: "thumbnails/someone/64.webp" }), { expiresIn: 60 });

@@ -1,7 +1,7 @@
 import type { Iam } from "./authorizer";
 import { accessKeyIdOf } from "./authorizer";
 import { deniedMessage } from "./denials";
-import type { IamRequest } from "./policy";
+import { allows, type IamRequest } from "./policy";
 import { s3Requests } from "./s3-requests";
 
 export interface S3Call {
@@ -25,7 +25,13 @@ export function s3AccessKeyIdOf(call: S3Call): string | undefined {
 
 export type S3Decision =
   | { refused: { code: "AccessDenied"; message: string } }
-  | { refused?: undefined; path: string; authorization: string | undefined };
+  | {
+      refused?: undefined;
+      path: string;
+      authorization: string | undefined;
+      /** A read of a missing key by a role without s3:ListBucket: S3 answers 403, not 404 (this message). */
+      notFound403?: string;
+    };
 
 /**
  * A function's S3 call, checked against its role (a presigned URL or POST form as the function that
@@ -44,9 +50,14 @@ export function s3Decision(iam: Iam, call: S3Call, rawPath: string, formKey: str
   const refused = iam.authorize(identity, `s3 ${operation}`, asked);
   if (refused) return { refused: { code: "AccessDenied", message: deniedMessage(identity.principal, refused) } };
   const admin = iam.admin.accessKeyId;
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html: without s3:ListBucket a
+  // missing key is a 403, so a caller cannot learn what does not exist.
+  const listBucket = { action: "s3:ListBucket", resource: `arn:aws:s3:::${bucketOf(call.url)}` };
+  const hidesMissing = (operation === "GetObject" || operation === "HeadObject") && !allows(identity.statements, listBucket);
   return {
     path: rawPath.replace(`X-Amz-Credential=${keyId}`, `X-Amz-Credential=${admin}`),
     authorization: call.headers.authorization?.replace(`Credential=${keyId}/`, `Credential=${admin}/`),
+    ...(hidesMissing ? { notFound403: deniedMessage(identity.principal, listBucket) } : {}),
   };
 }
 

@@ -96,7 +96,7 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
       delete outgoingHeaders["transfer-encoding"];
     }
     if (decision?.authorization) outgoingHeaders.authorization = decision.authorization;
-    const status = await forward(request, outgoingHeaders, rewritten?.body ?? body, response, { requestId, hostId }, decision?.path);
+    const status = await forward(request, outgoingHeaders, rewritten?.body ?? body, response, { requestId, hostId }, decision?.path, decision?.notFound403);
     if (!creation || !isSuccessfulCreation(creation, status) || !options.onObjectCreated) return;
 
     const sourceIp = request.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1";
@@ -121,6 +121,7 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
     response: ServerResponse,
     trace: { requestId: string; hostId: string },
     path = request.url,
+    notFound403?: string,
   ) {
     return new Promise<number>((resolve) => {
       // The body is already here in full; the client's 100-continue handshake is over.
@@ -129,6 +130,12 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
       const outgoing = httpRequest(
         { host: upstream.hostname, port: upstream.port, method: request.method, path, headers, agent: upstreamAgent },
         (incoming) => {
+          if (incoming.statusCode === 404 && notFound403) {
+            incoming.resume();
+            response.writeHead(403, { "content-type": "application/xml", "x-amz-request-id": trace.requestId, "x-amz-id-2": trace.hostId });
+            response.end(request.method === "HEAD" ? undefined : s3ErrorXml({ code: "AccessDenied", message: notFound403, resource: request.url ?? "/", requestId: trace.requestId }));
+            return resolve(403);
+          }
           const raw = [...incoming.rawHeaders];
           if (!incoming.headers["x-amz-request-id"]) raw.push("x-amz-request-id", trace.requestId, "x-amz-id-2", trace.hostId);
           response.writeHead(incoming.statusCode ?? 502, raw);
