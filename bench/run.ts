@@ -134,7 +134,7 @@ async function main() {
   await section("thumbnails", "Thumbnails", 90, () => external("thumbnails.ts", "runThumbnailsBench", "Thumbnails"));
   await section("client", "Client: browser bundle and a consumer's compile", 420, () => external("client.ts", "runClientBench", "Client: browser bundle and a consumer's compile"));
   await section("console", "Web console", 420, () => external("console.ts", "runConsoleBench", "Web console: initial JavaScript and time to first users"));
-  await section("startup", "Startup: `npm run dev` to ready", 240, () => runStartup());
+  await section("startup", "Startup: `npm run dev` to ready", 480, () => runStartup());
   await section("durability", "Durability: acknowledged writes after kill -9", 420, () => external("durability.ts", "runDurabilityBench", "Durability"));
 
   const ordered = reportOrder.flatMap((key) => (sections.has(key) ? [sections.get(key) as Section] : []));
