@@ -142,7 +142,8 @@ function nativeSqliteFlags(libDir: string): string[] {
   return [`-Dorg.sqlite.lib.path=${dir}`, `-Dorg.sqlite.lib.name=${name}`];
 }
 
-async function waitUntilReady(endpoint: string, timeoutMs = 30_000): Promise<void> {
+// About 2 s on a quiet machine; over 30 s was seen while other suites kept both cores busy.
+async function waitUntilReady(endpoint: string, timeoutMs = 60_000): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: localRegion, credentials, maxAttempts: 1 });
   const deadline = Date.now() + timeoutMs;
   try {
