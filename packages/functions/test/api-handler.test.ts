@@ -30,6 +30,7 @@ beforeAll(async () => {
   process.env.SST_RESOURCE_Users = JSON.stringify({ name: table.tableName, type: "sst.aws.Dynamo" });
   process.env.SST_RESOURCE_Avatars = JSON.stringify({ name: inject("bucketName"), type: "sst.aws.Bucket" });
   process.env.SST_RESOURCE_Likes = JSON.stringify({ url: inject("queueUrl"), type: "sst.aws.Queue" });
+  process.env.SST_RESOURCE_Cdn = JSON.stringify({ url: "https://thumbnails.example", type: "sst.aws.Router" });
   process.env.AWS_ENDPOINT_URL_DYNAMODB = inject("dynamoEndpoint");
   process.env.AWS_ENDPOINT_URL_S3 = inject("s3Endpoint");
   process.env.AWS_ENDPOINT_URL_SQS = inject("sqsEndpoint");

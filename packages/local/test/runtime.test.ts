@@ -83,9 +83,11 @@ describe("API: request → payload 2.0 event → Lambda → response", () => {
     // The function reads its resources the way deployed code does: SST links and SDK endpoint variables.
     const env = report!.env as { users: string; endpoint: string };
     expect(JSON.parse(env.users)).toEqual({ name: runtime.resources.tableName, type: "sst.aws.Dynamo" });
-    expect(env.endpoint).toBe(runtime.endpoints.dynamodb);
+    // With IAM enforced offline, functions reach DynamoDB through the IAM layer, not the emulator itself.
+    expect(env.endpoint).toBe(runtime.functionEndpoints.dynamodb);
+    expect(env.endpoint).not.toBe(runtime.endpoints.dynamodb);
 
-    // Field by field against an event AWS sent through a JWT authorizer.
+    // Field by field against the AWS-shaped sample event of a JWT-authorized route.
     const recorded = await fixture<Record<string, unknown>>("apigw-http-jwt-authorizer.json");
     const { headers: _h, cookies: _c, queryStringParameters: _q, body: _b, requestContext, ...rest } = event;
     const { headers: _rh, requestContext: recordedContext, ...recordedRest } = recorded as Record<string, unknown> & { requestContext: Record<string, unknown> };
