@@ -51,6 +51,18 @@ export function formatPlan(plan: Plan): string {
     out(`  topic ${t.name}: ${t.subscriptions.map((s) => `${s.protocol} ${s.endpoint}`).join(", ") || "no subscription (set ALARM_EMAIL)"}`);
   }
 
+  section("Site, CDN and sign-in clients");
+  for (const d of plan.distributions) {
+    out(`  CloudFront ${d.component}: ${d.aliases.join(", ") || "its cloudfront.net domain"} · ${d.viewerProtocolPolicy}${d.compress ? " · compressed" : ""}`);
+  }
+  for (const p of plan.bucketPolicies) {
+    for (const s of p.statements) out(`  ${p.component}: ${s.effect} ${s.principal} ${s.actions.join(", ")} on ${s.resources.join(", ")}`);
+  }
+  for (const c of plan.appClients) {
+    out(`  app client ${c.component}: ${c.flows.join(", ") || "no OAuth flow"} · ${c.secret ? "with a secret" : "public (no secret)"} · scopes ${c.scopes.join(" ")}`);
+    if (c.callbackUrls.length) out(`    callbacks ${c.callbackUrls.join(", ")} · sign-out ${c.logoutUrls.join(", ")}`);
+  }
+
   section("Kept and guarded");
   for (const r of plan.retained) out(`  retained on removal: ${r}`);
   for (const r of plan.protected) out(`  protected: ${r}`);

@@ -49,6 +49,12 @@ export interface Plan {
   topics: { name: string; subscriptions: { protocol: string; endpoint: string }[] }[];
   retained: string[];
   protected: string[];
+  /** CloudFront distributions: the console's site and the thumbnails CDN share SST's Router. */
+  distributions: { component: string; aliases: string[]; viewerProtocolPolicy: string; compress: boolean }[];
+  /** Who besides the functions' roles may touch a bucket (the transport-only denies left out). */
+  bucketPolicies: { component: string; statements: (Statement & { principal: string })[] }[];
+  /** Cognito app clients: the API's machine client and the console's public one. */
+  appClients: { component: string; flows: string[]; scopes: string[]; secret: boolean; callbackUrls: string[]; logoutUrls: string[] }[];
   /** Site builds the deploy runs on this machine (the synth ran them too). */
   builds: { component: string; command: string; dir: string }[];
   outputs: Record<string, unknown>;
@@ -195,6 +201,26 @@ export function buildPlan(raw: RawSynth): Plan {
       ...custom.filter((r) => r.protect).map((r) => `${r.type} ${r.name}`),
       ...custom.filter((r) => r.inputs.deletionProtectionEnabled === true || r.inputs.deletionProtection === "ACTIVE").map((r) => `${r.type} ${r.name} (deletion protection)`),
     ],
+    distributions: of("aws:cloudfront/distribution:Distribution").map((d) => ({
+      component: componentOf(d) ?? d.name,
+      aliases: list(d.inputs.aliases),
+      viewerProtocolPolicy: d.inputs.defaultCacheBehavior?.viewerProtocolPolicy,
+      compress: Boolean(d.inputs.defaultCacheBehavior?.compress),
+    })),
+    bucketPolicies: of("aws:s3/bucketPolicy:BucketPolicy").map((p) => ({
+      component: componentOf(p) ?? p.name,
+      statements: parse(p.inputs.policy)
+        .Statement.filter((s) => !(s.Effect === "Deny" && s.Condition?.Bool?.["aws:SecureTransport"] === "false"))
+        .map((s) => ({ effect: s.Effect, actions: list(s.Action), resources: list(s.Resource), principal: JSON.stringify(s.Principal) })),
+    })),
+    appClients: of("aws:cognito/userPoolClient:UserPoolClient").map((c) => ({
+      component: componentOf(c) ?? c.name,
+      flows: list(c.inputs.allowedOauthFlows),
+      scopes: list(c.inputs.allowedOauthScopes),
+      secret: Boolean(c.inputs.generateSecret),
+      callbackUrls: list(c.inputs.callbackUrls),
+      logoutUrls: list(c.inputs.logoutUrls),
+    })),
     builds: of("command:local:Command").map((c) => ({ component: componentOf(c) ?? c.name, command: c.inputs.create, dir: c.inputs.dir })),
     outputs: raw.outputs,
   };

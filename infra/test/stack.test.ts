@@ -187,3 +187,26 @@ function componentArns(s: Synth) {
     [manifest.queue.name]: t.one("aws:sqs/queue:Queue", manifest.queue.name).state.arn,
   } as Record<string, string>;
 }
+
+describe("console site and thumbnails CDN", () => {
+  it("serve through CloudFront, which alone may read the avatars bucket, and only its thumbnails", () => {
+    expect(prod.plan.distributions.length).toBeGreaterThan(0);
+    for (const d of prod.plan.distributions) expect(d.viewerProtocolPolicy).toBe("redirect-to-https");
+    const avatars = prod.plan.bucketPolicies.find((p) => p.component === manifest.bucket.name)!;
+    expect(avatars.statements).toHaveLength(1);
+    expect(avatars.statements[0]).toMatchObject({
+      effect: "Allow",
+      principal: JSON.stringify({ Service: "cloudfront.amazonaws.com" }),
+      actions: ["s3:GetObject"],
+    });
+    expect(avatars.statements[0]!.resources).toEqual([expect.stringMatching(new RegExp(`/${manifest.bucket.thumbnailPrefix}\\*$`))]);
+    expect(prod.plan.builds.map((b) => b.dir)).toContainEqual(expect.stringContaining("packages/web"));
+  });
+
+  it("sign the console in with a public code-flow client whose callbacks are the site's and local dev's", () => {
+    const web = prod.plan.appClients.find((c) => c.component === "WebClient")!;
+    expect(web).toMatchObject({ flows: ["code"], secret: false });
+    expect(web.callbackUrls).toContain("http://127.0.0.1:5173/callback");
+    expect(web.callbackUrls.some((url) => url.startsWith("https://"))).toBe(true);
+  });
+});
