@@ -18,9 +18,19 @@ beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "users-runtime-hygiene-"));
 });
 afterEach(async () => {
-  for (const child of children.splice(0)) child.kill("SIGKILL");
+  // SIGTERM: the runtime stops what it started; a SIGKILL would orphan its DynamoDB Local JVM.
+  await Promise.all(children.splice(0).map(stopChild));
   await rm(dataDir, { recursive: true, force: true });
 });
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+  await exited;
+  clearTimeout(timer);
+}
 
 async function freePorts(): Promise<RuntimePorts> {
   const names = Object.keys(portSettings) as (keyof RuntimePorts)[];

@@ -10,3 +10,6 @@ const runtime = await start({
   logger: createMemoryLogger(),
 });
 process.send?.({ type: "ready", ports: runtime.ports });
+// A test that is done with it asks politely, so the runtime stops its JVM and s3rver too (a SIGKILL
+// would leave them running, orphaned).
+process.once("SIGTERM", () => void runtime.stop().finally(() => process.exit(0)));
