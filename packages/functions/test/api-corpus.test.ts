@@ -1,3 +1,4 @@
+import { linkApiEnvironment } from "./support/app";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { METHODS } from "node:http";
@@ -83,18 +84,7 @@ async function snapshot(): Promise<string> {
 
 beforeAll(async () => {
   table = await createTestTable("corpus");
-  process.env.SST_RESOURCE_App = JSON.stringify({ name: "users", stage: "test" });
-  process.env.SST_RESOURCE_Users = JSON.stringify({ name: table.tableName, type: "sst.aws.Dynamo" });
-  process.env.SST_RESOURCE_Avatars = JSON.stringify({ name: inject("bucketName"), type: "sst.aws.Bucket" });
-  process.env.SST_RESOURCE_Likes = JSON.stringify({ url: inject("queueUrl"), type: "sst.aws.Queue" });
-  // Where thumbnails are served from, should the API link it; the corpus never gets that far.
-  process.env.SST_RESOURCE_Cdn ??= JSON.stringify({ url: "http://127.0.0.1:9", type: "sst.aws.Router" });
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = inject("dynamoEndpoint");
-  process.env.AWS_ENDPOINT_URL_S3 = inject("s3Endpoint");
-  process.env.AWS_ENDPOINT_URL_SQS = inject("sqsEndpoint");
-  process.env.AWS_REGION = "us-east-1";
-  process.env.AWS_ACCESS_KEY_ID = "S3RVER";
-  process.env.AWS_SECRET_ACCESS_KEY = "S3RVER";
+  linkApiEnvironment(table.tableName);
   ({ handler } = (await import("../src/api/handler")) as unknown as { handler: Handler });
 
   const created = await call({

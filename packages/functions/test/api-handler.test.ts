@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createTestTable } from "../../core/test/support/table";
-import { authorizedEnv } from "./support/app";
+import { authorizedEnv, linkApiEnvironment } from "./support/app";
 
 type Handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 let handler: Handler;
@@ -25,18 +25,7 @@ function event(method: string, path: string, body?: unknown, query = ""): APIGat
 
 beforeAll(async () => {
   const table = await createTestTable("handler");
-  // What SST's links and the SDK's endpoint chain provide on AWS and offline alike.
-  process.env.SST_RESOURCE_App = JSON.stringify({ name: "users", stage: "test" });
-  process.env.SST_RESOURCE_Users = JSON.stringify({ name: table.tableName, type: "sst.aws.Dynamo" });
-  process.env.SST_RESOURCE_Avatars = JSON.stringify({ name: inject("bucketName"), type: "sst.aws.Bucket" });
-  process.env.SST_RESOURCE_Likes = JSON.stringify({ url: inject("queueUrl"), type: "sst.aws.Queue" });
-  process.env.SST_RESOURCE_Cdn = JSON.stringify({ url: "https://thumbnails.example", type: "sst.aws.Router" });
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = inject("dynamoEndpoint");
-  process.env.AWS_ENDPOINT_URL_S3 = inject("s3Endpoint");
-  process.env.AWS_ENDPOINT_URL_SQS = inject("sqsEndpoint");
-  process.env.AWS_REGION = "us-east-1";
-  process.env.AWS_ACCESS_KEY_ID = "S3RVER";
-  process.env.AWS_SECRET_ACCESS_KEY = "S3RVER";
+  linkApiEnvironment(table.tableName);
   ({ handler } = (await import("../src/api/handler")) as unknown as { handler: Handler });
 });
 

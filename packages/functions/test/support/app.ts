@@ -43,3 +43,21 @@ export async function createTestApp() {
     createClient({ baseUrl: "http://api.test", fetch: ((input: RequestInfo | URL, init?: RequestInit) => app.request(input, init, env)) as typeof fetch });
   return { app, table, client: clientWith(authorizedEnv()), clientWith };
 }
+
+/**
+ * The environment the deployed API function starts with — SST's links and the SDK's endpoint
+ * variables — pointed at the run's emulators and the given table, before the handler module loads.
+ */
+export function linkApiEnvironment(tableName: string): void {
+  process.env.SST_RESOURCE_App = JSON.stringify({ name: "users", stage: "test" });
+  process.env.SST_RESOURCE_Users = JSON.stringify({ name: tableName, type: "sst.aws.Dynamo" });
+  process.env.SST_RESOURCE_Avatars = JSON.stringify({ name: inject("bucketName"), type: "sst.aws.Bucket" });
+  process.env.SST_RESOURCE_Likes = JSON.stringify({ url: inject("queueUrl"), type: "sst.aws.Queue" });
+  process.env.SST_RESOURCE_Cdn = JSON.stringify({ url: "https://thumbnails.example", type: "sst.aws.Router" });
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = inject("dynamoEndpoint");
+  process.env.AWS_ENDPOINT_URL_S3 = inject("s3Endpoint");
+  process.env.AWS_ENDPOINT_URL_SQS = inject("sqsEndpoint");
+  process.env.AWS_REGION = "us-east-1";
+  process.env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
+}
