@@ -191,7 +191,9 @@ export function createFunctionHost(spec: FunctionSpec, log: Logger): FunctionHos
       const timeoutMs = Math.max(0, context.deadlineMs - Date.now());
       const timer = setTimeout(() => {
         sandbox.pending.delete(id);
-        reject(new FunctionError("Sandbox.Timedout", `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`));
+        // Lambda names the configured timeout, not what was left of it when the invocation began.
+        const seconds = spec.timeoutSeconds.toFixed(2);
+        reject(new FunctionError("Sandbox.Timedout", `Task timed out after ${seconds} seconds`));
         retire(sandbox);
       }, timeoutMs);
       sandbox.pending.set(id, { resolve, reject, timer });
