@@ -10,11 +10,13 @@
  *   loopback, the Vite dev server `npm run dev` serves, and beside them a plain HTML page that
  *   fetches the same page of users with no framework at all.
  */
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
+import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { chromium, type Browser } from "playwright-core";
 import { createMemoryLogger, start, type Runtime } from "../packages/local/src/index";
@@ -24,6 +26,7 @@ import { repoRoot } from "./bundle";
 import { checkGoal, type Row, type Section } from "./report";
 import { formatBytes, formatSummary, round, summarize } from "./stats";
 
+const execFileAsync = promisify(execFile);
 const CHROMIUM = "/usr/bin/chromium";
 const webRoot = join(repoRoot, "packages/web");
 const NAVIGATIONS = 10;
@@ -58,15 +61,15 @@ async function production<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Builds the console with these settings into `outDir`; returns what a first visit downloads. */
+/**
+ * Builds the console with these settings into `outDir`, as its own `vite build` does (a child
+ * process: this one also runs the offline runtime's Vite dev server, whose development JSX
+ * transform must not leak into a production build); returns what a first visit downloads.
+ */
 async function buildConsole(outDir: string, env: Record<string, string>): Promise<Weighed> {
-  const { build } = await import("vite");
-  await build({
-    configFile: join(webRoot, "vite.config.ts"),
-    mode: "production",
-    logLevel: "silent",
-    define: Object.fromEntries(Object.entries(env).map(([name, value]) => [`import.meta.env.${name}`, JSON.stringify(value)])),
-    build: { outDir, emptyOutDir: true },
+  await execFileAsync(process.execPath, [join(repoRoot, "node_modules/vite/bin/vite.js"), "build", "--outDir", outDir, "--emptyOutDir", "--logLevel", "error"], {
+    cwd: webRoot,
+    env: { ...process.env, ...env, NODE_ENV: "production" },
   });
   const manifest = JSON.parse(await readFile(join(outDir, ".vite/manifest.json"), "utf8")) as Record<string, ViteManifestEntry>;
   const entryKey = Object.keys(manifest).find((key) => manifest[key]?.isEntry);
@@ -171,8 +174,16 @@ async function timeToUsers(browser: Browser, url: string, token: string, count: 
       }).observe(document, { childList: true, subtree: true });
     }, token);
     const page = await context.newPage();
+    const problems: string[] = [];
+    page.on("pageerror", (error) => problems.push(error.message));
+    page.on("console", (message) => message.type() === "error" && problems.push(message.text()));
+    page.on("requestfailed", (request) => problems.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText}`));
     await page.goto(url);
-    await page.waitForSelector(".user-list li", { timeout: 60_000 });
+    await page.waitForSelector(".user-list li", { timeout: 30_000 }).catch(async (error: Error) => {
+      // What the page shows and said, so a failed run says why instead of only "timeout".
+      const shown = (await page.locator("body").innerText().catch(() => "")).slice(0, 300);
+      throw new Error(`${url}: no user rendered (${error.message.split("\n")[0]}); page shows: ${JSON.stringify(shown)}; errors: ${problems.join(" | ") || "none"}`);
+    });
     samples.push(await page.evaluate(() => (window as unknown as { firstUsersAt: number }).firstUsersAt));
     await context.close();
   }
@@ -192,7 +203,7 @@ export async function runConsoleBench(): Promise<Section> {
     runtime = await start({ inMemory: true, ports: "free", console: { port: 0 }, consoleOrigins: [staticOrigin], logger: createMemoryLogger() });
     const issuer = runtime.issuer!;
     const env = consoleEnv(runtime.apiUrl, issuer.url, issuer.consoleClient.id);
-    const weighed = await production(() => buildConsole(outDir, env));
+    const weighed = await buildConsole(outDir, env);
     const floor = await production(frameworkFloorGzip);
     await writeFile(join(outDir, "plain.html"), plainPage(runtime.apiUrl));
 

@@ -1,16 +1,26 @@
 import { lazy, Suspense } from "react";
-import { useRoute } from "./lib/route";
-import { hrefFor } from "./lib/route";
+import { hrefFor, parseRoute, useRoute } from "./lib/route";
+import { queryClient } from "./lib/api";
+import { getSession } from "./lib/auth/session";
+import { usersPageQuery } from "./features/users/api";
 import { SignOut } from "./features/auth/SignOut";
 import { useSession } from "./features/auth/use-session";
 import { useSignInCallback } from "./features/auth/use-callback";
 
 // Every screen is its own chunk, loaded when opened: the first page carries React, the query cache
 // and the shell; the list follows in one small request (it keeps the initial JavaScript under budget).
-const UsersList = lazy(() => import("./features/users/UsersList").then((m) => ({ default: m.UsersList })));
+const loadUsersList = () => import("./features/users/UsersList").then((m) => ({ default: m.UsersList }));
+const UsersList = lazy(loadUsersList);
 const SignIn = lazy(() => import("./features/auth/SignIn"));
 const CreateUser = lazy(() => import("./features/user-form/CreateUser"));
 const UserDetail = lazy(() => import("./features/users/UserDetail"));
+
+// A signed-in visit to the list fetches its first page and the list's chunk side by side, as the
+// page starts, instead of one after the other (render-as-you-fetch).
+if (getSession() && parseRoute(window.location.hash).screen === "list") {
+  void queryClient.prefetchQuery(usersPageQuery(undefined));
+  void loadUsersList();
+}
 
 export function App() {
   const session = useSession();
