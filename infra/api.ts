@@ -14,6 +14,9 @@ const { api: spec } = manifest;
 
 export const apiHandler = new sst.aws.Function(manifest.functions.api.name, {
   ...functionArgs(manifest.functions.api),
+  // The S3 and SQS adapters are imported on first use (packages/functions/src/api/compose.ts): split
+  // there, a cold start that serves a read does not even compile their SDKs.
+  nodejs: { splitting: true },
   ...accessFor(manifest.functions.api, { Users: table, Avatars: bucket, Likes: queue, Cdn: cdn }),
 });
 

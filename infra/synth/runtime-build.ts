@@ -1,8 +1,8 @@
 /**
  * `Runtime.Build` as the CLI's Node runtime answers it (pkg/runtime/node/build.go): find the handler's
  * file, bundle it with esbuild (ESM, the runtime's target, sharp and `nodejs.install` packages
- * external) into the function's artifact directory. A wrong path or a missing export is an error,
- * as on `sst deploy`. What it does not do: `npm install` the `nodejs.install` packages (no network).
+ * external) into the function's artifact directory, split into chunks at dynamic imports when
+ * `nodejs.splitting` is set. A wrong path or a missing export is an error, as on `sst deploy`. What it does not do: `npm install` the `nodejs.install` packages (no network).
  */
 import { build } from "esbuild";
 import { existsSync } from "node:fs";
@@ -13,7 +13,7 @@ export interface BuildInput {
   functionID: string;
   handler: string;
   runtime: string;
-  properties?: { install?: Record<string, string>; architecture?: string };
+  properties?: { install?: Record<string, string>; architecture?: string; splitting?: boolean };
 }
 
 const TARGETS: Record<string, string> = { "nodejs24.x": "es2024", "nodejs22.x": "es2023", "nodejs20.x": "es2023" };
@@ -49,17 +49,24 @@ export async function buildHandler(input: BuildInput, artifactsDir: string) {
         `const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))`,
       ].join("\n"),
     },
-    outfile: join(out, "bundle.mjs"),
+    // As build.go: one bundle.mjs, or with splitting an entry named bundle beside its .mjs chunks.
+    ...(input.properties?.splitting
+      ? { splitting: true, outdir: out, entryNames: "bundle", outExtension: { ".js": ".mjs" } }
+      : { outfile: join(out, "bundle.mjs") }),
     write: true,
+    absWorkingDir: root,
     logLevel: "silent",
   }).catch((error: { errors?: { text: string }[] }) => ({ errors: error.errors ?? [{ text: String(error) }], metafile: undefined }));
   const errors = result.errors.map((e) => e.text);
-  const exports = Object.values(result.metafile?.outputs ?? {}).find((o) => o.entryPoint)?.exports ?? [];
+  // The handler's own output (with splitting, dynamically imported modules are entry points too).
+  const outputs = Object.entries(result.metafile?.outputs ?? {});
+  const exports = outputs.find(([path]) => path.endsWith("/bundle.mjs"))?.[1].exports ?? [];
   if (!errors.length && !exports.includes(exportName)) errors.push(`${input.handler}: ${file} does not export "${exportName}"`);
   return {
     handler: `bundle.${exportName}`,
     out,
     errors,
-    sourcemaps: errors.length ? [] : [join(out, "bundle.mjs.map")],
+    // Every chunk's map, as build.go lists the output files ending in .map.
+    sourcemaps: errors.length ? [] : Object.keys(result.metafile?.outputs ?? {}).filter((path) => path.endsWith(".map")).map((path) => join(root, path)),
   };
 }

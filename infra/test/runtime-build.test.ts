@@ -1,5 +1,5 @@
 /** The synth's `Runtime.Build` answer fails as `sst deploy` would on a mistyped handler. */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -16,6 +16,17 @@ describe("Runtime.Build in the synth", () => {
     const result = await buildHandler(input(manifest.functions.likes.handler), out);
     expect(result.errors).toEqual([]);
     expect(result.handler).toBe("bundle.handler");
+  });
+
+  it("splits at dynamic imports when nodejs.splitting is set: bundle.mjs beside its chunks, each with its map", async () => {
+    const result = await buildHandler({ functionID: "Api", handler: manifest.functions.api.handler, runtime: "nodejs22.x", properties: { splitting: true } }, out);
+    expect(result.errors).toEqual([]);
+    expect(result.handler).toBe("bundle.handler");
+    const files = readdirSync(result.out);
+    expect(files).toContain("bundle.mjs");
+    expect(files.filter((file) => file.endsWith(".mjs")).length).toBeGreaterThan(1);
+    expect(result.sourcemaps).toContain(join(result.out, "bundle.mjs.map"));
+    expect(result.sourcemaps.length).toBe(files.filter((file) => file.endsWith(".mjs")).length);
   });
 
   it("refuses a handler path that does not exist", async () => {

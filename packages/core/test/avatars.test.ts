@@ -4,12 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createAvatarUseCases,
   createDynamoAvatarRecords,
-  createS3AvatarBlobStore,
   parseUploadKey,
-  s3ClientConfig,
   type AvatarRecords,
   type AvatarUploadGrant,
 } from "../src/avatars";
+import { createS3AvatarBlobStore, s3ClientConfig } from "../src/avatars/s3";
 import { createUploadProcessor, makeThumbnails, UnusableImageError } from "../src/avatars/processing";
 import { manifest } from "../../../infra/manifest";
 import { createDynamoUserStore, createUserUseCases } from "../src/users";

@@ -10,7 +10,6 @@ import {
   createDynamoLikeStore,
   createLikeCounter,
   createLikeUseCases,
-  createSqsLikePublisher,
   encodeLikeMessage,
   LikeMessageBody,
   likeKey,
@@ -18,6 +17,7 @@ import {
   type LikeMessage,
   type LikeOutcome,
 } from "../src/likes";
+import { createSqsLikePublisher } from "../src/likes/sqs";
 import { createDynamoUserStore, createUserUseCases, userKey, type UserUseCases } from "../src/users";
 import { localCredentials } from "../../local/src/servers/dynamodb";
 import { createTestTable } from "./support/table";

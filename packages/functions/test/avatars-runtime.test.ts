@@ -2,7 +2,8 @@ import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/clien
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createClient, unwrap, type UsersClient } from "@users/client";
-import { createS3AvatarBlobStore, s3ClientConfig, type AvatarUploadGrant } from "@users/core/avatars";
+import type { AvatarUploadGrant } from "@users/core/avatars";
+import { createS3AvatarBlobStore, s3ClientConfig } from "@users/core/avatars/s3";
 import { createMemoryLogger, localCredentials, localRegion, start, type Runtime } from "../../local/src/index";
 
 /**

@@ -3,7 +3,8 @@ import { CreateQueueCommand, ReceiveMessageCommand, SQSClient, type Message } fr
 import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, unwrap } from "@users/client";
-import { createDynamoLikeStore, createLikeCounter, createLikeUseCases, createSqsLikePublisher, LikeMessageBody } from "@users/core/likes";
+import { createDynamoLikeStore, createLikeCounter, createLikeUseCases, LikeMessageBody } from "@users/core/likes";
+import { createSqsLikePublisher } from "@users/core/likes/sqs";
 import { createDynamoUserStore, createUserUseCases, type UserUseCases } from "@users/core/users";
 import { sqsEvent, sqsRecordFromMessage } from "../../local/src/events/sqs";
 import { freePort } from "../../local/src/ports";

@@ -1,7 +1,6 @@
 export * from "./schema";
 export { likeKey } from "./keys";
 export type { LikePublisher } from "./publisher";
-export { createSqsLikePublisher, type SqsLikePublisherOptions } from "./sqs-publisher";
 export type { LikeOutcome, LikeStore, NewLike } from "./store";
 export { createDynamoLikeStore, type DynamoLikeStoreOptions } from "./dynamo-store";
 export { MAX_ACTIONS_PER_TRANSACTION, MAX_LIKES_PER_TRANSACTION } from "./transaction-plan";

@@ -1,15 +1,20 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import { createAvatarUseCases, createDynamoAvatarRecords, createS3AvatarBlobStore } from "@users/core/avatars";
-import { createLikeUseCases, createSqsLikePublisher } from "@users/core/likes";
+import { createAvatarUseCases, createDynamoAvatarRecords, type AvatarBlobStore } from "@users/core/avatars";
+import { createLikeUseCases, type LikePublisher } from "@users/core/likes";
 import { createDynamoUserStore, createUserUseCases } from "@users/core/users";
 import type { ApiDependencies } from "./app";
+import { deferred } from "./deferred";
 
+/**
+ * What the adapters run on. S3 and SQS come as loaders, called on the first avatar route, delete or
+ * like: a cold start that serves reads never loads their SDKs (see ./deferred).
+ */
 export interface ApiClients {
   documents: DynamoDBDocumentClient;
-  s3: S3Client;
-  sqs: SQSClient;
+  s3: () => Promise<S3Client>;
+  sqs: () => Promise<SQSClient>;
 }
 
 export interface ApiResourceNames {
@@ -24,7 +29,10 @@ export interface ApiResourceNames {
 export function composeApi(clients: ApiClients, names: ApiResourceNames): ApiDependencies {
   const avatars = createAvatarUseCases({
     records: createDynamoAvatarRecords({ client: clients.documents, tableName: names.tableName }),
-    blobs: createS3AvatarBlobStore({ client: clients.s3, bucketName: names.bucketName }),
+    blobs: deferred<AvatarBlobStore>(async () => {
+      const { createS3AvatarBlobStore } = await import("@users/core/avatars/s3");
+      return createS3AvatarBlobStore({ client: await clients.s3(), bucketName: names.bucketName });
+    }),
     thumbnailBaseUrl: names.thumbnailBaseUrl,
   });
   const users = createUserUseCases({
@@ -34,7 +42,10 @@ export function composeApi(clients: ApiClients, names: ApiResourceNames): ApiDep
   });
   const likes = createLikeUseCases({
     users,
-    publisher: createSqsLikePublisher({ client: clients.sqs, queueUrl: names.likesQueueUrl }),
+    publisher: deferred<LikePublisher>(async () => {
+      const { createSqsLikePublisher } = await import("@users/core/likes/sqs");
+      return createSqsLikePublisher({ client: await clients.sqs(), queueUrl: names.likesQueueUrl });
+    }),
   });
   return { users, likes, avatars };
 }

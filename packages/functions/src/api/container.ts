@@ -1,8 +1,6 @@
-import { SQSClient } from "@aws-sdk/client-sqs";
 import { Resource } from "sst/resource";
 import * as z from "zod";
 import { documentClient } from "../clients/dynamodb";
-import { s3Client } from "../clients/s3";
 import type { ApiDependencies } from "./app";
 import { composeApi } from "./compose";
 
@@ -14,7 +12,10 @@ const Config = z.object({
   thumbnailBaseUrl: z.url(),
 });
 
-/** The API Lambda's composition root: clients are built once per container and reused by every request. */
+/**
+ * The API Lambda's composition root: clients are built once per container and reused by every
+ * request; S3's and SQS's on first use (each loader is called once, by the adapter it feeds).
+ */
 export function createDependencies(): ApiDependencies {
   const config = Config.parse({
     tableName: Resource.Users.name,
@@ -22,5 +23,12 @@ export function createDependencies(): ApiDependencies {
     bucketName: Resource.Avatars.name,
     thumbnailBaseUrl: Resource.Cdn.url,
   });
-  return composeApi({ documents: documentClient(), s3: s3Client(), sqs: new SQSClient({}) }, config);
+  return composeApi(
+    {
+      documents: documentClient(),
+      s3: () => import("../clients/s3").then(({ s3Client }) => s3Client()),
+      sqs: () => import("@aws-sdk/client-sqs").then(({ SQSClient }) => new SQSClient({})),
+    },
+    config,
+  );
 }

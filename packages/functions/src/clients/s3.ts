@@ -1,5 +1,5 @@
 import { S3Client } from "@aws-sdk/client-s3";
-import { s3ClientConfig } from "@users/core/avatars";
+import { s3ClientConfig } from "@users/core/avatars/s3";
 
 /**
  * The S3 client of the functions that use the bucket. The endpoint comes from the SDK's chain

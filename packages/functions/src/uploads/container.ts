@@ -1,7 +1,8 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Resource } from "sst/resource";
 import * as z from "zod";
-import { createDynamoAvatarRecords, createS3AvatarBlobStore } from "@users/core/avatars";
+import { createDynamoAvatarRecords } from "@users/core/avatars";
+import { createS3AvatarBlobStore } from "@users/core/avatars/s3";
 import { createUploadProcessor } from "@users/core/avatars/processing";
 import { documentClient } from "../clients/dynamodb";
 import { s3Client } from "../clients/s3";

@@ -3,7 +3,7 @@ import { createClient } from "@users/client";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { inject } from "vitest";
-import { s3ClientConfig } from "@users/core/avatars";
+import { s3ClientConfig } from "@users/core/avatars/s3";
 import { createApp } from "../../src/api/app";
 import { composeApi } from "../../src/api/compose";
 import { createTestTable } from "../../../core/test/support/table";
@@ -35,8 +35,8 @@ export async function createTestApp() {
   const table = await createTestTable("api");
   const clients = {
     documents: table.documents,
-    s3: new S3Client({ ...s3ClientConfig({ customEndpoint: inject("s3Endpoint") }), endpoint: inject("s3Endpoint"), region: "us-east-1", credentials }),
-    sqs: new SQSClient({ endpoint: inject("sqsEndpoint"), region: "us-east-1", credentials }),
+    s3: async () => new S3Client({ ...s3ClientConfig({ customEndpoint: inject("s3Endpoint") }), endpoint: inject("s3Endpoint"), region: "us-east-1", credentials }),
+    sqs: async () => new SQSClient({ endpoint: inject("sqsEndpoint"), region: "us-east-1", credentials }),
   };
   const app = createApp(composeApi(clients, { tableName: table.tableName, bucketName: inject("bucketName"), likesQueueUrl: inject("queueUrl"), thumbnailBaseUrl: inject("cdnUrl") }));
   const clientWith = (env: object | undefined) =>
