@@ -58,6 +58,10 @@ describe("errors are problem+json", () => {
   it("400 lists every invalid field", async () => {
     const body = await expectProblem(await send("POST", "/users", json({ username: "No Caps!", name: "", email: "nope", age: 12 })), 400);
     expect((body.errors as { path: string }[]).map((e) => e.path).sort()).toEqual(["age", "email", "name", "username"]);
+    // Named as a reader names the request's parts, not by the validator's internal target.
+    expect(body.detail).toMatch(/^invalid body: /);
+    expect((await expectProblem(await send("GET", "/users?limit=0"), 400)).detail).toMatch(/^invalid query string: limit: /);
+    expect((await expectProblem(await send("GET", "/users/not-an-id"), 400)).detail).toMatch(/^invalid path: id: /);
   });
 
   it("400 for unknown fields, an empty patch and a username change", async () => {

@@ -5,6 +5,9 @@ import { problem } from "./problem";
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\b/i;
 
+/** What a reader of the error calls each part of the request (hono's target names are internal). */
+const PART: Partial<Record<keyof ValidationTargets, string>> = { json: "body", param: "path", query: "query string", header: "headers" };
+
 /**
  * `zValidator` with this API's error shape: every invalid input becomes a 400 problem+json that
  * lists each failing field, before any use case runs. A JSON body sent as anything else (curl's
@@ -14,10 +17,11 @@ export const validate = <Target extends keyof ValidationTargets, Schema extends 
   const validator = zValidator(target, schema, (result, c) => {
     if (result.success) return;
     const errors = result.error.issues.map((issue) => ({
-      path: issue.path.length > 0 ? issue.path.join(".") : target,
+      path: issue.path.length > 0 ? issue.path.join(".") : (PART[target] ?? target),
       message: issue.message,
     }));
-    return problem(c as never, 400, `invalid ${target}: ${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`, { errors });
+    const part = PART[target] ?? target;
+    return problem(c as never, 400, `invalid ${part}: ${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`, { errors });
   });
   if (target !== "json") return validator;
   const requireJson: MiddlewareHandler = async (c, next) =>
