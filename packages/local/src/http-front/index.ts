@@ -151,6 +151,11 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
 
 /** The body, or undefined once it passes the limit (the rest is drained, not kept). */
 async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  // Most requests (every GET) announce no body: skip the stream iterator, its promises and buffers.
+  if (request.headers["content-length"] === undefined && request.headers["transfer-encoding"] === undefined) {
+    request.resume();
+    return EMPTY;
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   let tooLarge = false;
@@ -161,6 +166,8 @@ async function readBody(request: IncomingMessage, limit: number): Promise<Buffer
   }
   return tooLarge ? undefined : Buffer.concat(chunks);
 }
+
+const EMPTY = Buffer.alloc(0);
 
 /** Lambda's quota for a synchronous invocation's request payload: 6 MB. */
 const LAMBDA_MAX_INVOKE_PAYLOAD_BYTES = 6 * 1024 * 1024;
