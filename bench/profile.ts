@@ -39,8 +39,10 @@ async function main() {
     await runtime.loopDelay();
     const pids = { runtime: runtime.child.pid, jvm: java, loadgen: process.pid };
     const getMeter = cpuMeter(pids);
+    const busyBefore = await runtime.busy();
     const get = await load(seconds);
     const getCpu = getMeter.stop();
+    const busyAfter = await runtime.busy();
     const delay = await runtime.loopDelay();
     const floorMeter = cpuMeter(pids);
     const floor = await measureFloor(dynamoEndpoint, tableName, ids, "get");
@@ -49,6 +51,10 @@ async function main() {
     console.log(`GET: ${get.perSecond.median} req/s p50 ${get.p50Ms} p99 ${get.p99Ms} (n=${get.total}); floor ${floor.perSecond.median} req/s p50 ${floor.p50Ms} p99 ${floor.p99Ms} (n=${floor.total}); ratio ${(get.perSecond.median / floor.perSecond.median).toFixed(3)}`);
     console.log(`CPU per GET through the front: ${Object.entries(getCpu).map(([k, v]) => `${k} ${us(v, get.total)}`).join(", ")}`);
     console.log(`CPU per floor GetItem:         ${Object.entries(floorCpu).map(([k, v]) => `${k} ${us(v, floor.total)}`).join(", ")}`);
+    if (busyBefore && busyAfter) {
+      const perGet = Object.keys(busyAfter).map((thread) => `${thread} ${Math.round(((busyAfter[thread]! - (busyBefore[thread] ?? 0)) * 1000) / Math.max(get.total, 1))} µs`);
+      console.log(`runtime threads busy per GET:  ${perGet.join(", ")} (event-loop utilization; "api" = its sandboxes)`);
+    }
     console.log(`runtime main-thread event-loop delay during GET: ${JSON.stringify(delay)}`);
     await runtime.stop();
     if (profiling) {

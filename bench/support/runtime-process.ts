@@ -18,6 +18,8 @@ export interface RunningRuntime {
   rss(): Promise<number | undefined>;
   /** The runtime main thread's event-loop delay since the last call (ms), then resets it. */
   loopDelay(): Promise<LoopDelay | undefined>;
+  /** Busy milliseconds so far of the runtime's main thread and of each function's sandboxes. */
+  busy(): Promise<Record<string, number> | undefined>;
   stop(): Promise<{ leftovers: string[] }>;
 }
 
@@ -82,6 +84,7 @@ export async function startRuntime(): Promise<RunningRuntime> {
     child,
     rss: () => ask<number>("rss", "rss"),
     loopDelay: () => ask<LoopDelay>("loop-delay", "loopDelay"),
+    busy: () => ask<Record<string, number>>("busy", "busy"),
     stop: async () => {
       await stopChild();
       return { leftovers: await leftoversMentioning([dynamoPort]) };

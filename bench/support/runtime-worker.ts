@@ -5,7 +5,7 @@
  * when the bench goes away). Its stdout (a log line per invocation, as under `npm run dev`) goes to
  * /dev/null.
  */
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { start } from "../../packages/local/src/index";
 
 export interface RuntimeReady {
@@ -33,6 +33,11 @@ async function main() {
       const ms = (ns: number) => ns / 1e6;
       process.send?.({ loopDelay: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max), mean: ms(loopDelay.mean) } });
       loopDelay.reset();
+    }
+    if (message === "busy") {
+      // Busy time of each thread so far: the main thread (front, IAM layer, poller) and every function's sandboxes.
+      const functions = Object.fromEntries(Object.entries(runtime.functions).map(([key, host]) => [key, host.busyMs()]));
+      process.send?.({ busy: { main: performance.eventLoopUtilization().active, ...functions } });
     }
     if (message === "stop") void stop(0);
   });

@@ -53,6 +53,8 @@ export interface FunctionHost {
   warm(): Promise<void>;
   /** The next invocation runs in a fresh worker, on the code as it is now on disk. */
   reload(): void;
+  /** Milliseconds the running sandboxes' event loops have been busy (for profiles: CPU per invocation). */
+  busyMs(): number;
   stop(): Promise<void>;
 }
 
@@ -231,6 +233,11 @@ export function createFunctionHost(spec: FunctionSpec, log: Logger): FunctionHos
     },
     reload() {
       for (const sandbox of [...live]) retire(sandbox);
+    },
+    busyMs() {
+      let busy = 0;
+      for (const sandbox of sandboxes) busy += sandbox.worker.performance.eventLoopUtilization().active;
+      return busy;
     },
     async stop() {
       stopped = true;
