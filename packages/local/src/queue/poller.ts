@@ -1,14 +1,16 @@
 import { setMaxListeners } from "node:events";
-import { DeleteMessageBatchCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import type { Message, SQSClient } from "@aws-sdk/client-sqs";
 import { sqsEvent, sqsRecordFromMessage } from "../events/sqs";
 import type { FunctionHost } from "../lambda/function-host";
 import type { Logger } from "../log";
 import { failedMessageIds } from "./batch-result";
 import { createPollerScaling } from "./scaling";
+import { sdkQueueTransport, type QueueTransport } from "./transport";
 
 export interface QueuePollerOptions {
-  client: SQSClient;
+  /** How the queue is reached: `transport` when given (the in-process emulator), else the SDK `client`. */
+  client?: SQSClient;
+  transport?: QueueTransport;
   queue: { url: string; arn: string };
   region: string;
   /** From the manifest: records per invocation, and how long to gather them. */
@@ -64,6 +66,7 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
   const waitSeconds = Math.min(20, Math.max(1, options.windowSeconds));
   const inFlight = new Set<Promise<void>>();
   const loops = new Set<Promise<void>>();
+  const transport = queueTransport(options);
 
   const scaling = createPollerScaling({
     initial: options.pollers ?? initialPollers,
@@ -78,17 +81,7 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
     while (!stopped) {
       let messages: Message[];
       try {
-        const received = await options.client.send(
-          new ReceiveMessageCommand({
-            QueueUrl: options.queue.url,
-            MaxNumberOfMessages: options.batchSize,
-            WaitTimeSeconds: waitSeconds,
-            AttributeNames: ["All"],
-            MessageAttributeNames: ["All"],
-          }),
-          { abortSignal: abort.signal },
-        );
-        messages = uniqueMessages(received.Messages ?? []);
+        messages = uniqueMessages(await transport.receive({ maxMessages: options.batchSize, waitSeconds, signal: abort.signal }));
       } catch (error) {
         if (stopped) return;
         options.log.warn(`queue poller: ${error instanceof Error ? error.message : String(error)}`);
@@ -128,13 +121,8 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
     for (let start = 0; start < messages.length; start += 10) {
       const chunk = messages.slice(start, start + 10);
       try {
-        const result = await options.client.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: options.queue.url,
-            Entries: chunk.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
-          }),
-        );
-        for (const failure of result.Failed ?? []) options.log.warn(`queue poller: could not delete a message: ${failure.Message ?? failure.Code}`);
+        const failed = await transport.deleteBatch(chunk.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle ?? "" })));
+        for (const failure of failed) options.log.warn(`queue poller: could not delete a message: ${failure.Message}`);
       } catch (error) {
         // Not deleted: delivered again, and the subscriber drops what it already counted.
         options.log.warn(`queue poller: could not delete messages: ${String(error)}`);
@@ -157,6 +145,12 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
       if (!drained) options.log.warn(`queue poller: ${inFlight.size} batch(es) still running at stop: their messages stay queued`);
     },
   };
+}
+
+function queueTransport(options: QueuePollerOptions): QueueTransport {
+  if (options.transport) return options.transport;
+  if (!options.client) throw new Error("queue poller: give it a client or a transport");
+  return sdkQueueTransport(options.client, options.queue.url);
 }
 
 /**

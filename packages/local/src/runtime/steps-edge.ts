@@ -2,7 +2,10 @@ import { manifest } from "../../../../infra/manifest";
 import { createLocalAuthorizer, startIssuer } from "../auth";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { startHttpFront } from "../http-front";
+import { deniedMessage } from "../iam/denials";
 import { throughProxy } from "../iam/layer";
+import { sqsRequest } from "../iam/sqs-requests";
+import { arn } from "../names";
 import { startQueuePoller } from "../queue/poller";
 import { need } from "./context";
 import type { StartContext } from "./context";
@@ -47,7 +50,23 @@ export function pollerStep(ctx: StartContext): Step {
           throw new Error(`the likes event source mapping cannot read its queue: ${error instanceof Error ? error.message : String(error)}`);
         });
       }
+      // The emulator this runtime started is reached in-process, the role still checked per call
+      // (see inProcessQueueTransport); a queue elsewhere (an external endpoint) through the SDK.
+      const iam = ctx.iam;
+      const identity = iam?.identities.likes;
+      const { inProcessQueueTransport } = await import("../servers/sqs");
+      const transport = inProcessQueueTransport(queues.queueUrl, {
+        ...(iam && identity
+          ? {
+              authorize: (operation: string) => {
+                const refused = iam.authorize(identity, `sqs ${operation}`, [sqsRequest(operation, { QueueUrl: queues.queueUrl }, (name) => arn.queue(name, ctx.region))]);
+                return refused ? `AccessDenied: ${deniedMessage(identity.principal, refused)}` : null;
+              },
+            }
+          : {}),
+      });
       const poller = startQueuePoller({
+        ...(transport ? { transport } : {}),
         client: asSubscriber ?? need(ctx.clients, "clients").sqs,
         queue: { url: queueUrl, arn: queues.queueArn },
         region: ctx.region,

@@ -1,11 +1,13 @@
 import { createServer } from "node:http";
 import { join } from "node:path";
 import type { ServerResponse } from "node:http";
+import type { Message, MessageAttributeValue } from "@aws-sdk/client-sqs";
 import { createRequestHandler } from "local-aws-sqs";
 import { localAccountId, localRegion } from "../names";
 import { listenOnLoopback, closeNow } from "../ports";
 import { openMessageJournal } from "../queue/journal";
 import type { JournalRecord, MessageJournal } from "../queue/journal";
+import type { QueueTransport } from "../queue/transport";
 
 export interface SqsServer {
   endpoint: string;
@@ -65,15 +67,106 @@ export async function startSqs(options: SqsOptions): Promise<SqsServer> {
   // Queue URLs carry the port: tell the service the one it really got.
   service.PORT = port;
   service.HOSTNAME = "127.0.0.1";
+  const endpoint = `http://127.0.0.1:${port}`;
+  const queueOf = (name: string) => {
+    instrumentNewQueues();
+    const queues = service.Queues as unknown as EmulatorQueue[];
+    return service.deletingQueues.has(name) ? undefined : queues.find((queue) => queue.QueueName === name);
+  };
+  inProcess.set(endpoint, { queueOf, flush: () => journal?.flush() });
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     journalPath: journal?.path,
     restoredMessages,
     stop: async () => {
+      inProcess.delete(endpoint);
       // Long polls hold connections open; close() alone would wait for them.
       await closeNow(server);
       journal?.close();
     },
+  };
+}
+
+/** The emulators this process serves, by endpoint: what `inProcessQueueTransport` reaches without HTTP. */
+const inProcess = new Map<string, { queueOf(name: string): EmulatorQueue | undefined; flush(): void }>();
+
+export interface InProcessTransportOptions {
+  /**
+   * Checks the caller's permission for the operation (`ReceiveMessage`, `DeleteMessageBatch`) as the
+   * IAM layer would for the same call over HTTP; returns the refusal's message, or null when allowed.
+   */
+  authorize?: (operation: string) => string | null;
+}
+
+/**
+ * The queue behind `queueUrl` reached in-process when this process's emulator serves it (undefined
+ * otherwise): the same queue calls — receive with its wait and visibility, delete by receipt handle,
+ * the journal written before the caller sees the result — without the SDK, SigV4 and two HTTP hops
+ * (the IAM layer, the emulator) per call. That is how Lambda's own pollers reach SQS: inside AWS,
+ * not through the function's network path; the role's permissions are still checked per call.
+ */
+export function inProcessQueueTransport(queueUrl: string, options: InProcessTransportOptions = {}): QueueTransport | undefined {
+  const url = new URL(queueUrl);
+  const server = inProcess.get(url.origin);
+  if (!server) return undefined;
+  const name = url.pathname.split("/").filter(Boolean).at(-1) ?? "";
+  const queue = (operation: string) => {
+    const refused = options.authorize?.(operation);
+    if (refused) throw new Error(refused);
+    const found = server.queueOf(name);
+    if (!found) throw new Error(`${operation}: the queue ${name} does not exist`);
+    return found;
+  };
+  return {
+    async receive({ maxMessages, waitSeconds, signal }) {
+      const target = queue("ReceiveMessage");
+      const records = await target.receive({ MaxNumberOfMessages: maxMessages, WaitTimeSeconds: waitSeconds });
+      server.flush();
+      // Received after the caller stopped waiting (as when an aborted HTTP receive is answered
+      // anyway): nobody processes them, they come back after the visibility timeout. Not put back
+      // with ChangeMessageVisibility: local-aws-sqs counts that as one more receive.
+      if (signal.aborted) return [];
+      return records.map(messageOf);
+    },
+    async deleteBatch(entries) {
+      const target = queue("DeleteMessageBatch");
+      const failed: { Id: string; Message: string }[] = [];
+      for (const entry of entries) {
+        let deleted = false;
+        try {
+          deleted = target.delete(entry.ReceiptHandle);
+        } catch {
+          deleted = false;
+        }
+        if (!deleted) failed.push({ Id: entry.Id, Message: `The input receipt handle "${entry.ReceiptHandle}" is not a valid receipt handle.` });
+      }
+      server.flush();
+      return failed;
+    },
+  };
+}
+
+/** A record as ReceiveMessage (AttributeNames and MessageAttributeNames "All") returns it through the SDK. */
+function messageOf(record: JournalRecord): Message {
+  const attributes = Object.fromEntries(Object.entries(record.attributes).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const stored = (record.MessageAttributes ?? {}) as Record<string, { DataType?: string; StringValue?: string; BinaryValue?: string; StringListValues?: string[]; BinaryListValues?: string[] }>;
+  const messageAttributes: Record<string, MessageAttributeValue> = {};
+  for (const [key, value] of Object.entries(stored)) {
+    messageAttributes[key] = {
+      DataType: value.DataType,
+      ...(value.StringValue !== undefined ? { StringValue: value.StringValue } : {}),
+      ...(value.BinaryValue !== undefined ? { BinaryValue: Buffer.from(value.BinaryValue, "base64") } : {}),
+      ...(value.StringListValues ? { StringListValues: value.StringListValues } : {}),
+      ...(value.BinaryListValues ? { BinaryListValues: value.BinaryListValues.map((item) => Buffer.from(item, "base64")) } : {}),
+    };
+  }
+  return {
+    MessageId: record.MessageId,
+    ReceiptHandle: String(record.ReceiptHandle),
+    MD5OfBody: String(record.MD5OfMessageBody),
+    Body: String(record.MessageBody),
+    ...(Object.keys(attributes).length > 0 ? { Attributes: attributes } : {}),
+    ...(Object.keys(messageAttributes).length > 0 ? { MessageAttributes: messageAttributes } : {}),
   };
 }
 
