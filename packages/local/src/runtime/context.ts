@@ -23,7 +23,10 @@ export interface StartContext {
   ports?: RuntimePorts;
   /** Known as soon as the ports are: local servers listen on 127.0.0.1 at their port. */
   endpoints?: Record<ServiceName, string>;
+  /** Set when `clientsReady` settles; every step of the storage stage awaits that first. */
   clients?: AwsClients;
+  /** The SDK loads while DynamoDB Local's JVM starts, not before: steps await their clients here. */
+  clientsReady?: Promise<AwsClients>;
   /** Functions' identities and the record of their calls; undefined when IAM is not enforced offline. */
   iam?: Iam;
   /** Where functions reach DynamoDB and SQS: the IAM layer in front of the emulators (or the emulators). */
@@ -37,6 +40,13 @@ export interface StartContext {
   consoleOrigins?: readonly string[];
   /** The web console's URL, when this runtime serves it. */
   consoleUrl?: string;
+  /**
+   * Settles once the functions' sandboxes have been created (or their step failed): main-thread work
+   * that nothing waits on as long (the S3 front, the issuer) loads after that, so the API's cold start —
+   * a worker thread of its own, the slowest step after the JVM — begins as early as it can.
+   */
+  sandboxesCreated: Promise<void>;
+  markSandboxesCreated(): void;
   /** The S3 front starts before the uploads subscriber exists; it reports to whatever is wired here. */
   onObjectCreated: (object: CreatedObject) => void;
 }
@@ -44,4 +54,9 @@ export interface StartContext {
 export function need<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`${what} is not ready`);
   return value;
+}
+
+/** The runtime's SDK clients, once the SDK has loaded. */
+export async function clientsOf(ctx: StartContext): Promise<AwsClients> {
+  return ctx.clients ?? (await need(ctx.clientsReady, "clients"));
 }

@@ -1,7 +1,6 @@
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { LocalIssuer } from "../auth";
-import { createClients, destroyClients } from "../aws";
 import type { Iam } from "../iam/authorizer";
 import { createRuntimeIam } from "../iam/layer";
 import type { FunctionHost } from "../lambda/function-host";
@@ -10,19 +9,17 @@ import { localCredentials, localRegion, resourceNames } from "../names";
 import { repoRoot } from "../paths";
 import { assertPortsFree } from "../ports";
 import { clearStaleChildren } from "../servers/pid-file";
-import { queueJournal } from "../servers/sqs";
 import { need } from "./context";
 import { lockDataFolder } from "./data-lock";
 import type { StartContext } from "./context";
 import { portSettings, resolveDataDir, resolveEndpoints, resolvePorts } from "./options";
 import type { FunctionKey, RuntimePorts, ServiceName, StartOptions } from "./options";
 import { assertEndpointAllowed } from "./safety";
-import { httpFrontStep, issuerStep, pollerStep } from "./steps-edge";
 import { functionKeys, queuesAndFunctionsStep } from "./steps-functions";
 import { bucketStep, tableStep } from "./steps-storage";
 import { runSteps } from "./steps";
 import { resolveConsole, webStep } from "./steps-web";
-import type { Step } from "./steps";
+import type { PlannedStep } from "./steps";
 import { watchSources } from "./watch";
 
 export interface Runtime {
@@ -74,6 +71,7 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
   const allowRemote = options.allowRemote ?? env.ALLOW_REMOTE_ENDPOINTS === "1";
   for (const [service, endpoint] of Object.entries(external)) assertEndpointAllowed(service, endpoint, allowRemote);
 
+  let resolveSandboxesCreated = () => {};
   const ctx: StartContext = {
     options,
     log: options.logger ?? createConsoleLogger(),
@@ -86,13 +84,19 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
     external,
     ...(options.authorize ? { authorize: options.authorize } : {}),
     onObjectCreated: () => undefined,
+    sandboxesCreated: new Promise<void>((resolve) => (resolveSandboxesCreated = resolve)),
+    markSandboxesCreated: () => resolveSandboxesCreated(),
   };
   if (options.iam !== false && !allowRemote) ctx.iam = createRuntimeIam(ctx.names, ctx.region, ctx.credentials, options.iam ?? {});
   const { log, dataDir, inMemory } = ctx;
   const webConsole = await resolveConsole(options, env);
   ctx.consoleOrigins = webConsole.origins;
 
-  const plan: (Step | Step[])[] = [
+  // Its modules (the issuer, the HTTP front, the poller) load beside the JVM, not before it starts.
+  let edgeModule: Promise<typeof import("./steps-edge")> | undefined;
+  const edge = () => (edgeModule ??= import("./steps-edge"));
+
+  const plan: (PlannedStep | PlannedStep[])[] = [
     {
       name: inMemory ? "in memory" : `data in ${dataDir}${options.reset ? " (reset)" : ""}`,
       run: async () => {
@@ -125,13 +129,24 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
           s3: external.s3 ?? at(ports.s3),
           sqs: external.sqs ?? at(ports.sqs),
         };
-        const clients = createClients(ctx.endpoints, ctx.credentials, ctx.region);
-        ctx.clients = clients;
-        return async () => destroyClients(clients);
+        const endpoints = ctx.endpoints;
+        // Not awaited: the SDK loads while the next stage's servers start (DynamoDB Local first).
+        const aws = import("../aws");
+        ctx.clientsReady = aws.then(({ createClients }) => (ctx.clients = createClients(endpoints, ctx.credentials, ctx.region)));
+        ctx.clientsReady.catch(() => undefined);
+        return async () => {
+          const clients = await ctx.clientsReady?.catch(() => undefined);
+          if (clients) (await aws).destroyClients(clients);
+        };
       },
     },
-    [tableStep(ctx), bucketStep(ctx), queuesAndFunctionsStep(ctx), ...(options.authorize ? [] : [issuerStep(ctx)])],
-    [pollerStep(ctx), httpFrontStep(ctx), ...(webConsole.port !== undefined ? [webStep(ctx, webConsole.port)] : [])],
+    // DynamoDB Local first: its JVM is the longest step, and it spawns before the other steps' modules load.
+    [tableStep(ctx), bucketStep(ctx), queuesAndFunctionsStep(ctx), ...(options.authorize ? [] : [async () => (await ctx.sandboxesCreated, await edge()).issuerStep(ctx)])],
+    [
+      async () => (await edge()).pollerStep(ctx),
+      async () => (await edge()).httpFrontStep(ctx),
+      ...(webConsole.port !== undefined ? [webStep(ctx, webConsole.port)] : []),
+    ],
   ];
 
   const stopAll = await runSteps(plan, log);
@@ -165,7 +180,7 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
     },
     iam: ctx.iam,
     dataDir: inMemory ? null : dataDir,
-    queueJournal: external.sqs ? null : (queueJournal(ctx).journalPath ?? null),
+    queueJournal: external.sqs ? null : ((await import("../servers/sqs")).queueJournal(ctx).journalPath ?? null),
     functions: hosts,
     reload() {
       for (const key of functionKeys) hosts[key].reload();

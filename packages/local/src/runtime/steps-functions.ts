@@ -1,15 +1,9 @@
 import { availableParallelism } from "node:os";
 import { manifest } from "../../../../infra/manifest";
-import { startFunctionProxies, throughProxy } from "../iam/layer";
-import { createAsyncInvoker } from "../lambda/async-invoke";
-import { createFunctionHost } from "../lambda/function-host";
 import type { FunctionHost } from "../lambda/function-host";
 import { resolveHandler } from "../paths";
-import { createLikesQueues } from "../resources/queues";
-import { matchesNotification, notificationEvent } from "../s3/notifications";
 import type { NotificationConfig } from "../s3/notifications";
-import { queueJournal, startSqs } from "../servers/sqs";
-import { need } from "./context";
+import { clientsOf, need } from "./context";
 import type { StartContext } from "./context";
 import { functionEnv } from "./function-env";
 import type { FunctionKey } from "./options";
@@ -31,20 +25,29 @@ export function queuesAndFunctionsStep(ctx: StartContext): Step {
         for (const stop of stops.reverse()) await stop();
       };
       try {
+        // Loaded here, not by start.ts: these modules load while the JVM starts.
+        const [{ queueJournal, startSqs }, { createLikesQueues }, modules] = await Promise.all([
+          import("../servers/sqs"),
+          import("../resources/queues"),
+          functionModules(),
+        ]);
         if (!ctx.external.sqs) stops.push((await startSqs({ port: need(ctx.ports, "ports").sqs, ...queueJournal(ctx) })).stop);
-        ctx.queues = await createLikesQueues(need(ctx.clients, "clients").sqs, ctx.names, ctx.options.queueVisibilityTimeoutSeconds);
+        ctx.queues = await createLikesQueues((await clientsOf(ctx)).sqs, ctx.names, ctx.options.queueVisibilityTimeoutSeconds);
         const endpoints = need(ctx.endpoints, "endpoints");
         if (ctx.iam) {
-          const proxies = await startFunctionProxies(ctx.iam, endpoints, ctx.region);
+          const proxies = await modules.layer.startFunctionProxies(ctx.iam, endpoints, ctx.region);
           stops.push(proxies.stop);
           ctx.functionEndpoints = { ...endpoints, ...proxies.endpoints };
         } else {
           ctx.functionEndpoints = endpoints;
         }
-        stops.push(createFunctions(ctx));
+        stops.push(createFunctions(ctx, modules));
         // Not a failure if the API cannot load: the error is logged, and a fix on disk reloads it.
-        await need(ctx.hosts, "functions").api.warm();
+        const warming = need(ctx.hosts, "functions").api.warm();
+        ctx.markSandboxesCreated();
+        await warming;
       } catch (error) {
+        ctx.markSandboxesCreated();
         await stopAll();
         throw error;
       }
@@ -53,7 +56,21 @@ export function queuesAndFunctionsStep(ctx: StartContext): Step {
   };
 }
 
-function createFunctions(ctx: StartContext): Cleanup {
+async function functionModules() {
+  const [layer, asyncInvoke, functionHost, notifications] = await Promise.all([
+    import("../iam/layer"),
+    import("../lambda/async-invoke"),
+    import("../lambda/function-host"),
+    import("../s3/notifications"),
+  ]);
+  return { layer, asyncInvoke, functionHost, notifications };
+}
+
+function createFunctions(ctx: StartContext, modules: Awaited<ReturnType<typeof functionModules>>): Cleanup {
+  const { throughProxy } = modules.layer;
+  const { createFunctionHost } = modules.functionHost;
+  const { createAsyncInvoker } = modules.asyncInvoke;
+  const { matchesNotification, notificationEvent } = modules.notifications;
   const endpoints = need(ctx.functionEndpoints, "function endpoints");
   const queueUrl = ctx.iam ? throughProxy(need(ctx.queues, "queues").queueUrl, endpoints.sqs) : need(ctx.queues, "queues").queueUrl;
   const host = (key: FunctionKey): FunctionHost => {

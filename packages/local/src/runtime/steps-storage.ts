@@ -1,18 +1,16 @@
 import { join } from "node:path";
-import { createAvatarsBucket } from "../resources/bucket";
-import { startThumbnailCdn } from "../s3/cdn";
-import { startS3Front } from "../s3/front";
-import { createUsersTable, startDynamoDb } from "../servers/dynamodb";
-import { startS3rver } from "../servers/s3rver";
-import { need } from "./context";
+import { clientsOf, need } from "./context";
 import type { StartContext } from "./context";
 import type { Cleanup, Step } from "./steps";
+
+// Each step imports its servers and the SDK when it runs (lazily): they load while the JVM starts.
 
 /** DynamoDB Local (unless an endpoint is configured) and the users table. */
 export function tableStep(ctx: StartContext): Step {
   return {
     name: ctx.external.dynamodb ? `table ${ctx.names.table} at ${ctx.external.dynamodb}` : `DynamoDB Local, table ${ctx.names.table}`,
     run: async () => {
+      const { createUsersTable, startDynamoDb } = await import("../servers/dynamodb");
       let stop: Cleanup | undefined;
       if (!ctx.external.dynamodb) {
         const server = await startDynamoDb({
@@ -23,7 +21,7 @@ export function tableStep(ctx: StartContext): Step {
         stop = server.stop;
       }
       try {
-        await createUsersTable(need(ctx.clients, "clients").dynamodb, ctx.names.table);
+        await createUsersTable((await clientsOf(ctx)).dynamodb, ctx.names.table);
       } catch (error) {
         await stop?.();
         throw error;
@@ -44,8 +42,12 @@ export function bucketStep(ctx: StartContext): Step {
       };
       try {
         if (!ctx.external.s3) {
+          const { startS3rver } = await import("../servers/s3rver");
           const s3rver = await startS3rver(ctx.inMemory ? {} : { directory: join(ctx.dataDir, "s3") });
           stops.push(s3rver.stop);
+          // s3rver is a process of its own; the front runs on this thread, so it loads after the sandboxes (context.ts).
+          await ctx.sandboxesCreated;
+          const { startS3Front } = await import("../s3/front");
           const front = await startS3Front({
             port: need(ctx.ports, "ports").s3,
             upstream: `http://127.0.0.1:${s3rver.port}`,
@@ -56,9 +58,14 @@ export function bucketStep(ctx: StartContext): Step {
           });
           stops.push(front.stop);
         }
-        await createAvatarsBucket(need(ctx.clients, "clients").s3, ctx.names.bucket, ctx.consoleOrigins);
+        const [{ createAvatarsBucket }, { startThumbnailCdn }, clients] = await Promise.all([
+          import("../resources/bucket"),
+          import("../s3/cdn"),
+          clientsOf(ctx),
+        ]);
+        await createAvatarsBucket(clients.s3, ctx.names.bucket, ctx.consoleOrigins);
         // CloudFront in front of the thumbnail prefix, offline: thumbnail URLs work in <img> as they are.
-        const cdn = await startThumbnailCdn({ port: need(ctx.ports, "ports").cdn, s3: need(ctx.clients, "clients").s3, bucketName: ctx.names.bucket });
+        const cdn = await startThumbnailCdn({ port: need(ctx.ports, "ports").cdn, s3: clients.s3, bucketName: ctx.names.bucket });
         stops.push(cdn.stop);
       } catch (error) {
         await stopAll();

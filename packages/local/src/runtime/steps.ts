@@ -7,6 +7,12 @@ export interface Step {
   run(): Promise<Cleanup | void>;
 }
 
+/**
+ * A step whose module loads only when its stage begins: its imports (the AWS SDK, an emulator, Vite)
+ * then load while DynamoDB Local's JVM starts, instead of before anything starts.
+ */
+export type PlannedStep = Step | (() => Promise<Step>);
+
 export class StartupError extends Error {
   constructor(
     readonly step: string,
@@ -22,7 +28,7 @@ export class StartupError extends Error {
  * If one fails, what the others started is stopped, in reverse order, before the error is thrown.
  * Returns the function that stops everything.
  */
-export async function runSteps(plan: readonly (Step | readonly Step[])[], log: Logger): Promise<Cleanup> {
+export async function runSteps(plan: readonly (PlannedStep | readonly PlannedStep[])[], log: Logger): Promise<Cleanup> {
   const cleanups: { name: string; cleanup: Cleanup }[] = [];
   const stopAll: Cleanup = async () => {
     for (const { name, cleanup } of cleanups.splice(0).reverse()) {
@@ -35,15 +41,21 @@ export async function runSteps(plan: readonly (Step | readonly Step[])[], log: L
   };
 
   for (const stage of plan) {
-    const steps = Array.isArray(stage) ? (stage as readonly Step[]) : [stage as Step];
-    const results = await Promise.allSettled(steps.map((step) => timed(step, log)));
+    const planned = Array.isArray(stage) ? (stage as readonly PlannedStep[]) : [stage as PlannedStep];
+    const names: string[] = planned.map(() => "loading a step");
+    const results = await Promise.allSettled(
+      planned.map(async (entry, index) => {
+        const step = typeof entry === "function" ? await entry() : entry;
+        names[index] = step.name;
+        return timed(step, log);
+      }),
+    );
     let failure: StartupError | undefined;
     for (const [index, result] of results.entries()) {
-      const step = steps[index]!;
       if (result.status === "fulfilled") {
-        if (result.value) cleanups.push({ name: step.name, cleanup: result.value });
+        if (result.value) cleanups.push({ name: names[index]!, cleanup: result.value });
       } else {
-        failure ??= new StartupError(step.name, result.reason);
+        failure ??= new StartupError(names[index]!, result.reason);
       }
     }
     if (failure) {

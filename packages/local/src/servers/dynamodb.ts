@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { manifest } from "../../../../infra/manifest";
 import { localCredentials as credentials, localRegion } from "../names";
 import { classDataSharing } from "./dynamodb-cds";
@@ -144,6 +144,8 @@ function nativeSqliteFlags(libDir: string): string[] {
 
 // About 2 s on a quiet machine; over 30 s was seen while other suites kept both cores busy.
 async function waitUntilReady(endpoint: string, timeoutMs = 60_000): Promise<void> {
+  // Loaded after the JVM is spawned, so the SDK loads while the JVM starts.
+  const { DynamoDBClient, ListTablesCommand } = await import("@aws-sdk/client-dynamodb");
   const client = new DynamoDBClient({ endpoint, region: localRegion, credentials, maxAttempts: 1 });
   const deadline = Date.now() + timeoutMs;
   try {
@@ -163,6 +165,7 @@ async function waitUntilReady(endpoint: string, timeoutMs = 60_000): Promise<voi
 
 /** Creates the users table exactly as the manifest (and so the deployed stack) declares it. */
 export async function createUsersTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  const { CreateTableCommand, ResourceInUseException } = await import("@aws-sdk/client-dynamodb");
   const { table } = manifest;
   try {
     await client.send(
