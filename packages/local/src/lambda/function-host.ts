@@ -1,6 +1,5 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Context } from "aws-lambda";
@@ -8,6 +7,7 @@ import type { Logger } from "../log";
 import type { HandlerRef } from "../paths";
 import { contextDataOf, createContextData } from "./context";
 import type { ContextData } from "./context";
+import { eachLine } from "./lines";
 import { FunctionError } from "./messages";
 import type { FromWorker, SerializedError, ToWorker } from "./messages";
 
@@ -116,7 +116,7 @@ export function createFunctionHost(spec: FunctionSpec, log: Logger): FunctionHos
     sandboxes.add(sandbox);
     live.push(sandbox);
     for (const stream of [worker.stdout, worker.stderr]) {
-      createInterface({ input: stream }).on("line", (line) => log.functionOutput(spec.name, line));
+      eachLine(stream, (line) => log.functionOutput(spec.name, line));
     }
     worker.on("message", (message: FromWorker) => {
       if (message.type === "loaded" || message.type === "load-failed") markLoaded();
