@@ -141,12 +141,14 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
       },
     },
     // DynamoDB Local first: its JVM is the longest step, and it spawns before the other steps' modules load.
-    [tableStep(ctx), bucketStep(ctx), queuesAndFunctionsStep(ctx), ...(options.authorize ? [] : [async () => (await ctx.sandboxesCreated, await edge()).issuerStep(ctx)])],
     [
-      async () => (await edge()).pollerStep(ctx),
-      async () => (await edge()).httpFrontStep(ctx),
+      tableStep(ctx),
+      bucketStep(ctx),
+      queuesAndFunctionsStep(ctx),
+      ...(options.authorize ? [] : [async () => (await ctx.sandboxesCreated, await edge()).issuerStep(ctx)]),
       ...(webConsole.port !== undefined ? [webStep(ctx, webConsole.port)] : []),
     ],
+    [async () => (await edge()).pollerStep(ctx), async () => (await edge()).httpFrontStep(ctx)],
   ];
 
   const stopAll = await runSteps(plan, log);

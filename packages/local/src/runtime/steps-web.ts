@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { manifest } from "../../../../infra/manifest";
+import { issuerUrl } from "../auth/defaults";
 import { repoRoot } from "../paths";
 import { assertPortFree, freePort } from "../ports";
 import { need } from "./context";
@@ -108,9 +109,12 @@ export function webStep(ctx: StartContext, port: number): Step {
   return {
     name: `web console (Vite dev server on ${port})`,
     run: async () => {
-      const issuer = need(ctx.issuer, "token issuer");
-      const apiUrl = `http://127.0.0.1:${need(ctx.ports, "ports").api}`;
-      const env = consoleEnv(apiUrl, issuer.url, issuer.consoleClient.id);
+      if (ctx.options.authorize) throw new Error("the web console needs the runtime's own token issuer (no authorize option)");
+      // Beside the storage stage, once the sandboxes exist; the issuer's URL and the console's client
+      // are known from the port and the manifest before the issuer listens.
+      await ctx.sandboxesCreated;
+      const ports = need(ctx.ports, "ports");
+      const env = consoleEnv(`http://127.0.0.1:${ports.api}`, issuerUrl(ports.issuer), manifest.web.localClientId);
       const settings = {
         vite: import.meta.resolve("vite"),
         config: {
