@@ -3,22 +3,39 @@ import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import * as z from "zod";
 
 /**
  * Pid files for the processes the runtime starts outside Node (DynamoDB Local's JVM). A runtime that
  * was killed (SIGKILL, a crashed terminal) cannot stop its children; the next start reads these files
  * and stops the ones whose owner is gone, instead of failing on a busy port.
  */
-const PidRecord = z.object({
-  pid: z.number().int().positive(),
+interface PidRecord {
+  pid: number;
   /** The Node process that started it: while that one lives, the child is not stale. */
-  ownerPid: z.number().int().positive(),
-  port: z.number().int(),
+  ownerPid: number;
+  port: number;
   /** A fragment of the child's command line, checked before killing so a reused pid is never hit. */
-  marker: z.string().min(1),
-});
-type PidRecord = z.infer<typeof PidRecord>;
+  marker: string;
+}
+
+// By hand, not zod: this runs before DynamoDB Local spawns, and importing zod there delayed it by ~0.5 s.
+const isPid = (value: unknown): value is number => Number.isInteger(value) && (value as number) > 0;
+function parsePidRecord(value: unknown): PidRecord | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const { pid, ownerPid, port, marker } = value as Record<string, unknown>;
+  return isPid(pid) && isPid(ownerPid) && Number.isInteger(port) && typeof marker === "string" && marker.length > 0
+    ? { pid, ownerPid, port: port as number, marker }
+    : undefined;
+}
+
+/** A pid file cut short (its writer killed mid-write) is as good as none. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 export async function writePidFile(dir: string, name: string, record: PidRecord): Promise<string> {
   await mkdir(dir, { recursive: true });
@@ -38,12 +55,12 @@ export async function clearStaleChildren(dir: string, name: string): Promise<num
   const cleared: number[] = [];
   for (const file of files) {
     const path = join(dir, file);
-    const record = PidRecord.safeParse(JSON.parse(await readFile(path, "utf8").catch(() => "null")));
-    if (!record.success) {
+    const record = parsePidRecord(parseJson(await readFile(path, "utf8").catch(() => "")));
+    if (!record) {
       await rm(path, { force: true });
       continue;
     }
-    const { pid, ownerPid, port, marker } = record.data;
+    const { pid, ownerPid, port, marker } = record;
     if (isRunning(ownerPid)) continue;
     if (isRunning(pid) && (await commandLineOf(pid)).includes(marker)) {
       process.kill(pid, "SIGKILL");
