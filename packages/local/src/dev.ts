@@ -57,7 +57,8 @@ let stoppingSince: number | undefined;
 
 /** Ctrl-C stops everything within 2 s; a second Ctrl-C (or a stuck stop) exits at once. */
 function shutdown(signal: string): void {
-  // tsx relays the terminal's SIGINT to us although we got it too: the same Ctrl-C, not a second one.
+  // A terminal's Ctrl-C can reach us twice (the group's SIGINT, and a relay by a wrapper such as tsx's
+  // CLI when run through it): the same Ctrl-C, not a second one.
   if (stoppingSince !== undefined && Date.now() - stoppingSince < 500) return;
   if (stoppingSince !== undefined || !runtime) {
     // Exiting runs the exit hooks that kill DynamoDB Local's JVM; s3rver's child follows its IPC channel.
