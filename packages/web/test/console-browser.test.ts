@@ -173,9 +173,12 @@ describe.skipIf(!hasChromium).sequential("the web console in headless Chromium",
     await shoot("conflict");
 
     await page.getByRole("button", { name: "Re-apply my changes to version 2" }).click();
+    // The heading already reads "Ada King" (the conflict loaded version 2): wait for the save itself.
+    await conflict.waitFor({ state: "detached" });
     await page.getByRole("heading", { name: "Ada King" }).waitFor();
-    const saved = (await (await api(`/users/${userId}`)).json()) as { name: string; age: number; version: number };
-    expect(saved).toMatchObject({ name: "Ada King", age: 37, version: 3 });
+    const saved = async () => (await (await api(`/users/${userId}`)).json()) as { name: string; age: number; version: number };
+    await expect.poll(async () => (await saved()).version, { timeout: 10_000 }).toBe(3);
+    expect(await saved()).toMatchObject({ name: "Ada King", age: 37, version: 3 });
   });
 
   it("likes: accepted at once, then the count changes once the queue subscriber has counted it", { timeout: 90_000 }, async () => {
