@@ -1,27 +1,12 @@
-import { build, type Metafile } from "esbuild";
+import type { Metafile } from "esbuild";
 import { describe, expect, it } from "vitest";
+import { bundleMetafile } from "./support/bundle";
 
 /**
  * The API defers its S3 and SQS adapters (src/api/compose.ts) and is deployed split at dynamic
  * imports (infra/api.ts: nodejs.splitting). Bundled that way, the entry and the chunks it imports
  * statically — what a cold start compiles — must not contain those SDKs; the deployed files must.
  */
-async function apiChunks() {
-  const { metafile } = await build({
-    entryPoints: [new URL("../src/api/handler.ts", import.meta.url).pathname],
-    bundle: true,
-    splitting: true,
-    outdir: "/virtual/api",
-    platform: "node",
-    format: "esm",
-    target: "node22",
-    write: false,
-    metafile: true,
-    logLevel: "silent",
-  });
-  return metafile;
-}
-
 function coldInputs(metafile: Metafile): string[] {
   const outputs = metafile.outputs;
   // The handler's own output: modules it imports dynamically are entry points of their own.
@@ -41,7 +26,7 @@ const s3OrSqs = (input: string) => /@aws-sdk\/(client-s3|client-sqs|s3-presigned
 
 describe("the API's cold start", () => {
   it("compiles DynamoDB's SDK but neither S3's nor SQS's, which ship as chunks loaded on first use", async () => {
-    const metafile = await apiChunks();
+    const metafile = await bundleMetafile(new URL("../src/api/handler.ts", import.meta.url), { splitting: true });
     const cold = coldInputs(metafile);
     expect(cold.some((input) => input.includes("@aws-sdk/client-dynamodb/"))).toBe(true);
     expect(cold.filter(s3OrSqs)).toEqual([]);

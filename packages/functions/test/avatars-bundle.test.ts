@@ -1,5 +1,5 @@
-import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
+import { bundleMetafile } from "./support/bundle";
 
 /**
  * sharp is a native module that only the uploads function ships (infra/uploads.ts installs it for
@@ -7,17 +7,7 @@ import { describe, expect, it } from "vitest";
  * bundled the way the deploy bundles, the API may not contain it, and the subscriber must.
  */
 const inputsOf = async (entry: string) => {
-  const { metafile } = await build({
-    entryPoints: [new URL(entry, import.meta.url).pathname],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node22",
-    write: false,
-    metafile: true,
-    logLevel: "silent",
-    external: ["sharp"],
-  });
+  const metafile = await bundleMetafile(new URL(entry, import.meta.url), { external: ["sharp"] });
   // Every module in the bundle, and every import left outside it (sharp is marked external).
   return Object.entries(metafile.inputs).flatMap(([path, input]) => [path, ...input.imports.filter((i) => i.external).map((i) => i.path)]);
 };

@@ -4,6 +4,7 @@ import { manifest } from "../../../../infra/manifest";
 import { issuerUrl } from "../auth/defaults";
 import { repoRoot } from "../paths";
 import { assertPortFree, freePort } from "../ports";
+import { superviseChild } from "../servers/node-child";
 import { need } from "./context";
 import type { StartContext } from "./context";
 import type { StartOptions } from "./options";
@@ -137,19 +138,8 @@ export function webStep(ctx: StartContext, port: number): Step {
       let output = "";
       child.stdout?.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
       child.stderr?.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
-      const killOnExit = () => child.kill("SIGKILL");
-      process.once("exit", killOnExit);
       const log = ctx.log;
-      const stop = async () => {
-        process.removeListener("exit", killOnExit);
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-        if (child.connected) child.send({ type: "stop" });
-        else child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), 1000);
-        await gone;
-        clearTimeout(timer);
-      };
+      const stop = superviseChild(child);
       try {
         await new Promise<void>((resolve, reject) => {
           child.on("message", (message: FromViteChild) => {

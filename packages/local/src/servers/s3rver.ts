@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { superviseChild } from "./node-child";
 
 export interface S3rverServer {
   /** Where s3rver itself listens; clients go through the S3 front instead. */
@@ -63,19 +64,9 @@ export async function startS3rver(options: S3rverOptions): Promise<S3rverServer>
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const killOnExit = () => child.kill("SIGKILL");
-  process.once("exit", killOnExit);
-
+  const stopChild = superviseChild(child);
   const stop = async () => {
-    process.removeListener("exit", killOnExit);
-    if (child.exitCode === null && child.signalCode === null) {
-      const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-      if (child.connected) child.send({ type: "stop" });
-      else child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 1000);
-      await gone;
-      clearTimeout(timer);
-    }
+    await stopChild();
     if (temporary) await rm(directory, { recursive: true, force: true });
   };
 
