@@ -3,7 +3,7 @@ import { isRunning } from "./servers/pid-file";
 
 /**
  * Calls `onOrphaned` once the process that started us — or any process above it — is gone.
- * `npm run dev` runs as npm → sh → tsx → node: killing npm (a CI script's `kill $!`) does not reach
+ * `npm run dev` runs as npm → sh → node: killing npm (a CI script's `kill $!`) does not reach
  * this process, and without this check the runtime and its JVM would run on, holding the ports.
  */
 export function watchForOrphaning(onOrphaned: () => void, intervalMs = 500): () => void {

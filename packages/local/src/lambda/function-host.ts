@@ -1,13 +1,13 @@
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import { fileURLToPath } from "node:url";
+import { MessageChannel, Worker } from "node:worker_threads";
 import type { Context } from "aws-lambda";
 import type { Logger } from "../log";
 import type { HandlerRef } from "../paths";
 import { contextDataOf, createContextData } from "./context";
 import type { ContextData } from "./context";
 import { eachLine } from "./lines";
+import { bundleForSandbox, type SandboxBundle } from "./sandbox-bundle";
+import type { SandboxCode } from "./worker-entry";
 import { FunctionError } from "./messages";
 import type { FromWorker, SerializedError, ToWorker } from "./messages";
 
@@ -73,15 +73,19 @@ interface Sandbox {
   retired: boolean;
 }
 
-const require = createRequire(import.meta.url);
-/** tsx's ESM API, by its package export (its CommonJS twin cannot be imported from a worker). */
-const tsxApiUrl = pathToFileURL(join(dirname(require.resolve("tsx/package.json")), "dist/esm/api/index.mjs")).href;
-const entryUrl = new URL("./worker-entry.ts", import.meta.url).href;
+const workerEntryPath = fileURLToPath(new URL("./worker-entry.ts", import.meta.url));
+let workerEntry: Promise<SandboxBundle> | undefined;
 
-/** Registers tsx inside the worker first, so the handler's TypeScript loads as `npm run dev` loads it. */
-const bootstrap = `import(${JSON.stringify(tsxApiUrl)})
-  .then((tsx) => tsx.register())
-  .then(() => import(${JSON.stringify(entryUrl)}));`;
+/**
+ * The worker waits for its code on a channel of its own (the runtime bundles it meanwhile), then
+ * serves. Invocations posted before then wait in the worker's port, as they wait for a cold start.
+ */
+const bootstrap = `const { workerData } = require("node:worker_threads");
+process.setSourceMapsEnabled(true);
+workerData.codePort.once("message", (code) => {
+  workerData.codePort.close();
+  import(code.entryUrl).then((entry) => entry.serve(code));
+});`;
 
 /**
  * Runs one Lambda function the way Lambda does: in a sandbox of its own (a worker thread with its own
@@ -96,11 +100,24 @@ export function createFunctionHost(spec: FunctionSpec, log: Logger): FunctionHos
   let stopped = false;
   const sandboxes = new Set<Sandbox>();
 
+  /** The function's code as the next sandbox gets it: bundled once per version on disk (reload() drops it). */
+  let code: Promise<SandboxBundle> | undefined;
+  const bundles: Promise<SandboxBundle>[] = [];
+  function currentCode(): Promise<SandboxBundle> {
+    if (!code) {
+      code = bundleForSandbox(spec.handler.modulePath, spec.physicalName);
+      bundles.push(code);
+    }
+    return code;
+  }
+
   function spawn(): Sandbox {
+    const channel = new MessageChannel();
     const worker = new Worker(bootstrap, {
       eval: true,
       env: spec.env,
-      workerData: { modulePath: spec.handler.modulePath, exportName: spec.handler.exportName },
+      workerData: { codePort: channel.port2 },
+      transferList: [channel.port2],
       stdout: true,
       stderr: true,
       resourceLimits: { maxOldGenerationSizeMb: spec.memoryMb },
@@ -134,6 +151,17 @@ export function createFunctionHost(spec: FunctionSpec, log: Logger): FunctionHos
     // An uncaught exception or unhandled rejection ends the sandbox, as it ends Lambda's runtime.
     worker.on("error", (error) => discard(sandbox, toFunctionError({ name: "Runtime.ExitError", message: error.message })));
     worker.on("exit", (code) => discard(sandbox, toFunctionError({ name: "Runtime.ExitError", message: `the runtime exited (${code})` })));
+    const { modulePath, exportName } = spec.handler;
+    void Promise.all([(workerEntry ??= bundleForSandbox(workerEntryPath, "worker-entry")), currentCode().then(
+      (bundle) => ({ handlerUrl: bundle.url, modulePath, exportName }),
+      (error: Error) => ({ modulePath, buildError: { name: error.name, message: error.message } }),
+    )]).then(
+      ([entry, sent]: [SandboxBundle, SandboxCode]) => channel.port1.postMessage({ entryUrl: entry.url, ...sent }),
+      (error: Error) => {
+        log.error(`${spec.name}: cannot start a sandbox: ${error.message}`);
+        void worker.terminate();
+      },
+    );
     return sandbox;
   }
 
@@ -232,6 +260,7 @@ export function createFunctionHost(spec: FunctionSpec, log: Logger): FunctionHos
       await (live[0] ?? spawn()).loaded;
     },
     reload() {
+      code = undefined;
       for (const sandbox of [...live]) retire(sandbox);
     },
     busyMs() {
@@ -245,6 +274,7 @@ export function createFunctionHost(spec: FunctionSpec, log: Logger): FunctionHos
       live.length = 0;
       for (const sandbox of all) discard(sandbox, new FunctionError("Runtime.Stopped", "the offline runtime stopped"));
       await Promise.all(all.map((sandbox) => sandbox.worker.terminate()));
+      await Promise.all(bundles.splice(0).map((bundle) => bundle.then((b) => b.remove(), () => undefined)));
     },
   };
 }

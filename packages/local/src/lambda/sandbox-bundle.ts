@@ -1,0 +1,82 @@
+import { rmSync } from "node:fs";
+import { mkdir, readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { build, type Plugin } from "esbuild";
+import { repoRoot } from "../paths";
+import { isRunning } from "../servers/pid-file";
+
+/**
+ * Sandboxes run a function as Lambda does, from a bundle of its code, not through a TypeScript
+ * loader: esbuild bundles the function's own source (and the workspace's `@users/*` packages, from
+ * their source) in a few tens of milliseconds, and leaves every installed package to Node, which
+ * loads it natively. Through tsx's loader instead, each worker had a loader thread of its own and
+ * every module of the AWS SDK crossed it: ~3 CPU-seconds for the API's cold start on 2 cores.
+ *
+ * Bundles live under node_modules/.cache, so the packages they import resolve from the repo's
+ * node_modules as they would from the source file.
+ */
+const cacheDir = join(repoRoot, "node_modules/.cache/users-local/sandboxes");
+let generation = 0;
+let swept: Promise<void> | undefined;
+const made = new Set<string>();
+// Whatever this process bundled goes with it (a stopped host removes its own earlier).
+process.once("exit", () => {
+  for (const file of made) rmSync(file, { force: true });
+});
+
+/** Bundles left by runtimes that were killed before they could remove them. */
+async function sweepDeadProcesses(): Promise<void> {
+  for (const file of await readdir(cacheDir).catch(() => [] as string[])) {
+    const pid = Number(/-(\d+)-\d+\.mjs$/.exec(file)?.[1]);
+    if (pid && pid !== process.pid && !isRunning(pid)) await rm(join(cacheDir, file), { force: true });
+  }
+}
+
+/** Installed packages stay imports; the workspace's own packages are bundled from their source. */
+const installedPackagesExternal: Plugin = {
+  name: "installed-packages-external",
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith("@users/") ? undefined : { path: args.path, external: true }));
+  },
+};
+
+export interface SandboxBundle {
+  /** What the worker imports. */
+  url: string;
+  remove(): Promise<void>;
+}
+
+/** Bundles `entry` into a file of its own; rejects with esbuild's messages when it does not build. */
+export async function bundleForSandbox(entry: string, name: string): Promise<SandboxBundle> {
+  await mkdir(cacheDir, { recursive: true });
+  await (swept ??= sweepDeadProcesses());
+  const outfile = join(cacheDir, `${name}-${process.pid}-${++generation}.mjs`);
+  try {
+    await build({
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      // Stack traces name the TypeScript source (the worker runs with --enable-source-maps).
+      sourcemap: "inline",
+      conditions: ["@users/source"],
+      plugins: [installedPackagesExternal],
+      logLevel: "silent",
+    });
+  } catch (error) {
+    const messages = (error as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors;
+    const text = messages?.map((m) => (m.location ? `${m.location.file}:${m.location.line}: ${m.text}` : m.text)).join("; ");
+    throw Object.assign(new Error(text || String(error)), { name: "Runtime.ImportModuleError" });
+  }
+  made.add(outfile);
+  return {
+    url: pathToFileURL(outfile).href,
+    remove: async () => {
+      made.delete(outfile);
+      await rm(outfile, { force: true });
+    },
+  };
+}
