@@ -6,7 +6,7 @@ import type { Message } from "@aws-sdk/client-sqs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { localCredentials } from "../src/index";
 import { sqsRecordFromMessage } from "../src/events/sqs";
-import { inProcessQueueTransport, startSqs } from "../src/servers/sqs";
+import { startSqs } from "../src/servers/sqs";
 import type { SqsServer } from "../src/servers/sqs";
 import { sdkQueueTransport } from "../src/queue/transport";
 
@@ -63,22 +63,19 @@ function shape(message: Message) {
 }
 
 describe("the in-process queue transport", () => {
-  it("is there only for an emulator this process serves", async () => {
+  it("reaches only the queues its emulator has", async () => {
     const { server, queue } = await emulator();
-    expect(inProcessQueueTransport(await queue("likes"))).toBeDefined();
-    expect(inProcessQueueTransport("http://127.0.0.1:1/000000000000/likes")).toBeUndefined();
-    await server.stop();
-    servers.splice(0);
-    expect(inProcessQueueTransport(`${server.endpoint}/000000000000/likes`)).toBeUndefined();
+    await expect(receive(server.queueTransport(await queue("likes")))).resolves.toEqual([]);
+    await expect(receive(server.queueTransport(`${server.endpoint}/000000000000/missing`))).rejects.toThrow("the queue missing does not exist");
   });
 
   it("hands over the records an SDK client receives, field for field", async () => {
-    const { client, queue } = await emulator();
+    const { client, queue, server } = await emulator();
     const [overHttp, inProcess] = [await queue("over-http"), await queue("in-process")];
     await send(client, overHttp, '{"like":1}');
     await send(client, inProcess, '{"like":1}');
     const [viaSdk] = await receive(sdkQueueTransport(client, overHttp));
-    const [direct] = await receive(inProcessQueueTransport(inProcess)!);
+    const [direct] = await receive(server.queueTransport(inProcess));
     expect(direct!.Attributes!.ApproximateReceiveCount).toBe("1");
     expect(shape(direct!)).toEqual(shape(viaSdk!));
   });
@@ -87,7 +84,7 @@ describe("the in-process queue transport", () => {
     const { client, queue, server } = await emulator(true);
     const url = await queue("likes");
     for (const body of ["a", "b"]) await send(client, url, body);
-    const transport = inProcessQueueTransport(url)!;
+    const transport = server.queueTransport(url);
     const messages = await receive(transport);
     expect(messages.map((m) => m.Body).sort()).toEqual(["a", "b"]);
     const failed = await transport.deleteBatch([
@@ -105,10 +102,10 @@ describe("the in-process queue transport", () => {
   });
 
   it("leaves what it did not delete to the visibility timeout, then the DLQ, as SQS does", async () => {
-    const { client, queue, dlq } = await emulator();
+    const { client, queue, dlq, server } = await emulator();
     const url = await queue("likes");
     await send(client, url, "poison");
-    const transport = inProcessQueueTransport(url)!;
+    const transport = server.queueTransport(url);
     expect((await receive(transport))[0]!.Attributes!.ApproximateReceiveCount).toBe("1");
     expect((await receive(transport, 2))[0]!.Attributes!.ApproximateReceiveCount).toBe("2");
     await new Promise((resolve) => setTimeout(resolve, 1200));
@@ -117,14 +114,14 @@ describe("the in-process queue transport", () => {
   });
 
   it("asks before each call, and a refusal fails the call", async () => {
-    const { queue } = await emulator();
+    const { queue, server } = await emulator();
     const asked: string[] = [];
-    const transport = inProcessQueueTransport(await queue("likes"), {
+    const transport = server.queueTransport(await queue("likes"), {
       authorize: (operation) => {
         asked.push(operation);
         return operation === "DeleteMessageBatch" ? "AccessDenied: not allowed" : null;
       },
-    })!;
+    });
     expect(await receive(transport)).toEqual([]);
     await expect(transport.deleteBatch([{ Id: "0", ReceiptHandle: "x" }])).rejects.toThrow("AccessDenied: not allowed");
     expect(asked).toEqual(["ReceiveMessage", "DeleteMessageBatch"]);

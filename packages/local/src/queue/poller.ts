@@ -1,16 +1,15 @@
 import { setMaxListeners } from "node:events";
-import type { Message, SQSClient } from "@aws-sdk/client-sqs";
+import type { Message } from "@aws-sdk/client-sqs";
 import { sqsEvent, sqsRecordFromMessage } from "../events/sqs";
 import type { FunctionHost } from "../lambda/function-host";
 import type { Logger } from "../log";
 import { failedMessageIds } from "./batch-result";
 import { createPollerScaling } from "./scaling";
-import { sdkQueueTransport, type QueueTransport } from "./transport";
+import type { QueueTransport } from "./transport";
 
 export interface QueuePollerOptions {
-  /** How the queue is reached: `transport` when given (the in-process emulator), else the SDK `client`. */
-  client?: SQSClient;
-  transport?: QueueTransport;
+  /** How the queue is reached: the runtime's own emulator in-process, or any SQS through the SDK (`sdkQueueTransport`). */
+  transport: QueueTransport;
   queue: { url: string; arn: string };
   region: string;
   /** From the manifest: records per invocation, and how long to gather them. */
@@ -66,7 +65,7 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
   const waitSeconds = Math.min(20, Math.max(1, options.windowSeconds));
   const inFlight = new Set<Promise<void>>();
   const loops = new Set<Promise<void>>();
-  const transport = queueTransport(options);
+  const { transport } = options;
 
   const scaling = createPollerScaling({
     initial: options.pollers ?? initialPollers,
@@ -145,12 +144,6 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
       if (!drained) options.log.warn(`queue poller: ${inFlight.size} batch(es) still running at stop: their messages stay queued`);
     },
   };
-}
-
-function queueTransport(options: QueuePollerOptions): QueueTransport {
-  if (options.transport) return options.transport;
-  if (!options.client) throw new Error("queue poller: give it a client or a transport");
-  return sdkQueueTransport(options.client, options.queue.url);
 }
 
 /**

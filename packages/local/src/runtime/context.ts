@@ -7,6 +7,7 @@ import type { ResourceNames } from "../names";
 import type { LikesQueues } from "../resources/queues";
 import type { CreatedObject } from "../s3/front";
 import type { FunctionKey, RuntimePorts, ServiceName, StartOptions } from "./options";
+import type { SqsServer } from "../servers/sqs";
 
 /** What the startup steps share: settings decided up front, and what each step makes for the next. */
 export interface StartContext {
@@ -32,6 +33,8 @@ export interface StartContext {
   /** Where functions reach DynamoDB and SQS: the IAM layer in front of the emulators (or the emulators). */
   functionEndpoints?: Record<ServiceName, string>;
   queues?: LikesQueues;
+  /** The SQS emulator this runtime started (none with an external SQS endpoint). */
+  sqs?: SqsServer;
   issuer?: LocalIssuer;
   authorize?: Authorize;
   hosts?: Record<FunctionKey, FunctionHost>;

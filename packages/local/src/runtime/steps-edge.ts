@@ -7,6 +7,7 @@ import { throughProxy } from "../iam/layer";
 import { sqsRequest } from "../iam/sqs-requests";
 import { arn } from "../names";
 import { startQueuePoller } from "../queue/poller";
+import { sdkQueueTransport } from "../queue/transport";
 import { need } from "./context";
 import type { StartContext } from "./context";
 import type { Step } from "./steps";
@@ -51,23 +52,18 @@ export function pollerStep(ctx: StartContext): Step {
         });
       }
       // The emulator this runtime started is reached in-process, the role still checked per call
-      // (see inProcessQueueTransport); a queue elsewhere (an external endpoint) through the SDK.
-      const iam = ctx.iam;
-      const identity = iam?.identities.likes;
-      const { inProcessQueueTransport } = await import("../servers/sqs");
-      const transport = inProcessQueueTransport(queues.queueUrl, {
-        ...(iam && identity
-          ? {
-              authorize: (operation: string) => {
-                const refused = iam.authorize(identity, `sqs ${operation}`, [sqsRequest(operation, { QueueUrl: queues.queueUrl }, (name) => arn.queue(name, ctx.region))]);
-                return refused ? `AccessDenied: ${deniedMessage(identity.principal, refused)}` : null;
-              },
-            }
-          : {}),
-      });
+      // (SqsServer.queueTransport); a queue elsewhere (an external endpoint) through the SDK.
+      const { iam } = ctx;
+      const authorize = (operation: string) => {
+        if (!iam) return null;
+        const identity = iam.identities.likes;
+        const refused = iam.authorize(identity, `sqs ${operation}`, [sqsRequest(operation, { QueueUrl: queues.queueUrl }, (name) => arn.queue(name, ctx.region))]);
+        return refused ? `AccessDenied: ${deniedMessage(identity.principal, refused)}` : null;
+      };
       const poller = startQueuePoller({
-        ...(transport ? { transport } : {}),
-        client: asSubscriber ?? need(ctx.clients, "clients").sqs,
+        transport: ctx.sqs
+          ? ctx.sqs.queueTransport(queues.queueUrl, { authorize })
+          : sdkQueueTransport(asSubscriber ?? need(ctx.clients, "clients").sqs, queueUrl),
         queue: { url: queueUrl, arn: queues.queueArn },
         region: ctx.region,
         batchSize: batch.size,

@@ -31,7 +31,10 @@ export function queuesAndFunctionsStep(ctx: StartContext): Step {
           import("../resources/queues"),
           functionModules(),
         ]);
-        if (!ctx.external.sqs) stops.push((await startSqs({ port: need(ctx.ports, "ports").sqs, ...queueJournal(ctx) })).stop);
+        if (!ctx.external.sqs) {
+          ctx.sqs = await startSqs({ port: need(ctx.ports, "ports").sqs, ...queueJournal(ctx) });
+          stops.push(ctx.sqs.stop);
+        }
         ctx.queues = await createLikesQueues((await clientsOf(ctx)).sqs, ctx.names, ctx.options.queueVisibilityTimeoutSeconds);
         const endpoints = need(ctx.endpoints, "endpoints");
         if (ctx.iam) {

@@ -15,6 +15,14 @@ export interface SqsServer {
   journalPath: string | undefined;
   /** Messages found on disk at start, waiting for their queues to be created again. */
   restoredMessages: number;
+  /**
+   * A queue of this emulator reached in-process: the same queue calls — receive with its wait and
+   * visibility, delete by receipt handle, the journal written before the caller sees the result —
+   * without the SDK, SigV4 and two HTTP hops (the IAM layer, the emulator) per call. That is how
+   * Lambda's own pollers reach SQS: inside AWS, not through the function's network path; the role's
+   * permissions are still checked per call (`authorize`).
+   */
+  queueTransport(queueUrl: string, options?: InProcessTransportOptions): QueueTransport;
   stop(): Promise<void>;
 }
 
@@ -73,22 +81,18 @@ export async function startSqs(options: SqsOptions): Promise<SqsServer> {
     const queues = service.Queues as unknown as EmulatorQueue[];
     return service.deletingQueues.has(name) ? undefined : queues.find((queue) => queue.QueueName === name);
   };
-  inProcess.set(endpoint, { queueOf, flush: () => journal?.flush() });
   return {
     endpoint,
     journalPath: journal?.path,
     restoredMessages,
+    queueTransport: (queueUrl, transportOptions = {}) => inProcessTransport(queueUrl, queueOf, () => journal?.flush(), transportOptions),
     stop: async () => {
-      inProcess.delete(endpoint);
       // Long polls hold connections open; close() alone would wait for them.
       await closeNow(server);
       journal?.close();
     },
   };
 }
-
-/** The emulators this process serves, by endpoint: what `inProcessQueueTransport` reaches without HTTP. */
-const inProcess = new Map<string, { queueOf(name: string): EmulatorQueue | undefined; flush(): void }>();
 
 export interface InProcessTransportOptions {
   /**
@@ -98,22 +102,17 @@ export interface InProcessTransportOptions {
   authorize?: (operation: string) => string | null;
 }
 
-/**
- * The queue behind `queueUrl` reached in-process when this process's emulator serves it (undefined
- * otherwise): the same queue calls — receive with its wait and visibility, delete by receipt handle,
- * the journal written before the caller sees the result — without the SDK, SigV4 and two HTTP hops
- * (the IAM layer, the emulator) per call. That is how Lambda's own pollers reach SQS: inside AWS,
- * not through the function's network path; the role's permissions are still checked per call.
- */
-export function inProcessQueueTransport(queueUrl: string, options: InProcessTransportOptions = {}): QueueTransport | undefined {
-  const url = new URL(queueUrl);
-  const server = inProcess.get(url.origin);
-  if (!server) return undefined;
-  const name = url.pathname.split("/").filter(Boolean).at(-1) ?? "";
+function inProcessTransport(
+  queueUrl: string,
+  queueOf: (name: string) => EmulatorQueue | undefined,
+  flush: () => void,
+  options: InProcessTransportOptions,
+): QueueTransport {
+  const name = new URL(queueUrl).pathname.split("/").filter(Boolean).at(-1) ?? "";
   const queue = (operation: string) => {
     const refused = options.authorize?.(operation);
     if (refused) throw new Error(refused);
-    const found = server.queueOf(name);
+    const found = queueOf(name);
     if (!found) throw new Error(`${operation}: the queue ${name} does not exist`);
     return found;
   };
@@ -121,7 +120,7 @@ export function inProcessQueueTransport(queueUrl: string, options: InProcessTran
     async receive({ maxMessages, waitSeconds, signal }) {
       const target = queue("ReceiveMessage");
       const records = await target.receive({ MaxNumberOfMessages: maxMessages, WaitTimeSeconds: waitSeconds });
-      server.flush();
+      flush();
       // Received after the caller stopped waiting (as when an aborted HTTP receive is answered
       // anyway): nobody processes them, they come back after the visibility timeout. Not put back
       // with ChangeMessageVisibility: local-aws-sqs counts that as one more receive.
@@ -140,7 +139,7 @@ export function inProcessQueueTransport(queueUrl: string, options: InProcessTran
         }
         if (!deleted) failed.push({ Id: entry.Id, Message: `The input receipt handle "${entry.ReceiptHandle}" is not a valid receipt handle.` });
       }
-      server.flush();
+      flush();
       return failed;
     },
   };
