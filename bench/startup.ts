@@ -130,7 +130,7 @@ export async function runStartup(): Promise<Section> {
     title,
     rows,
     notes: [
-      `\`npm run dev -- --in-memory\` with ${runtimePortVariables.join(", ")} set to free ports; ${RUNS} cold starts in a row, each a fresh process tree (npm → node with tsx's loader, DynamoDB Local's JVM, emulators), then ${LOADED_RUNS} more while a child process keeps one core busy. DynamoDB Local's JVM maps a class-data-sharing archive built once in node_modules/.cache (packages/local/src/servers/dynamodb-cds.ts); earlier sections of the bench have made it by now.`,
+      `\`npm run dev -- --in-memory\` with ${runtimePortVariables.join(", ")} set to free ports; ${RUNS} cold starts in a row, each a fresh process tree (npm → node running the runtime's esbuild build, DynamoDB Local's JVM, emulators), then ${LOADED_RUNS} more while a child process keeps one core busy. DynamoDB Local's JVM maps a class-data-sharing archive built once in node_modules/.cache (packages/local/src/servers/dynamodb-cds.ts); earlier sections of the bench have made it by now.`,
       `The runtime's last line after Ctrl-C, per run: ${runs.map((run) => `"${run.lastLine || "(nothing)"}"`).join(", ")}.`,
       ...(leftovers.length > 0 ? [`Left behind (and killed by the bench): ${leftovers.join("; ")}`] : []),
     ],

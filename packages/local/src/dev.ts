@@ -36,7 +36,7 @@ function readFlags() {
         reset: { type: "boolean", default: false },
         "data-dir": { type: "string" },
         "allow-remote": { type: "boolean", default: false },
-    "no-console": { type: "boolean", default: false },
+        "no-console": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     }).values;

@@ -2,7 +2,10 @@ import { statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** The repository root: handler paths in the manifest are relative to it, as SST reads them. */
+/**
+ * The repository root: handler paths in the manifest are relative to it, as SST reads them. Three
+ * levels up from packages/local/src/ and from packages/local/dist/, where `npm run dev` runs its build.
+ */
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
 /** The git-ignored folder where the runtime keeps data between runs. */

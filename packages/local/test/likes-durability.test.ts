@@ -229,7 +229,7 @@ describe("a 202 is a promise", () => {
     const likes = await prepare(ports, 4, 10);
 
     const portEnv = Object.fromEntries(Object.entries(portSettings).map(([name, setting]) => [setting.env, String(ports[name as keyof RuntimePorts])]));
-    const dev = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("../src/dev.ts", import.meta.url)), "--data-dir", dataDir], {
+    const dev = spawn(process.execPath, [fileURLToPath(new URL("../bin/dev.mjs", import.meta.url)), "--data-dir", dataDir], {
       env: { ...process.env, ...portEnv, NO_COLOR: "1" },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,

@@ -44,7 +44,8 @@ function occupy(port: number): Promise<Server> {
   });
 }
 
-const devScript = fileURLToPath(new URL("../src/dev.ts", import.meta.url));
+/** What `npm run dev` runs. */
+const devScript = fileURLToPath(new URL("../bin/dev.mjs", import.meta.url));
 
 describe("one runtime per data folder", () => {
   it("refuses a second runtime on a data folder in use, naming the running one's pid; the first keeps running", { timeout: 120_000 }, async () => {
@@ -83,7 +84,7 @@ describe("one runtime per data folder", () => {
 
 describe("npm run dev's command line", () => {
   it("answers an unknown flag with the usage and exit code 2, no stack trace", () => {
-    const result = spawnSync(process.execPath, ["--import", "tsx", devScript, "--in-memroy"], { encoding: "utf8", timeout: 60_000 });
+    const result = spawnSync(process.execPath, [devScript, "--in-memroy"], { encoding: "utf8", timeout: 60_000 });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("Unknown option '--in-memroy'");
     expect(result.stderr).toContain("Usage: npm run dev");
@@ -96,7 +97,7 @@ describe("npm run dev's command line", () => {
     const blockers = await Promise.all([occupy(ports.api), occupy(ports.sqs)]);
     try {
       const env = Object.fromEntries(Object.entries(portSettings).map(([name, setting]) => [setting.env, String(ports[name as keyof RuntimePorts])]));
-      const result = spawnSync(process.execPath, ["--import", "tsx", devScript, "--in-memory"], {
+      const result = spawnSync(process.execPath, [devScript, "--in-memory"], {
         encoding: "utf8",
         timeout: 60_000,
         env: { ...process.env, ...env, NO_COLOR: "1" },

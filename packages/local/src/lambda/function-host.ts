@@ -1,8 +1,8 @@
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { MessageChannel, Worker } from "node:worker_threads";
 import type { Context } from "aws-lambda";
 import type { Logger } from "../log";
-import type { HandlerRef } from "../paths";
+import { repoRoot, type HandlerRef } from "../paths";
 import { contextDataOf, createContextData } from "./context";
 import type { ContextData } from "./context";
 import { eachLine } from "./lines";
@@ -73,7 +73,8 @@ interface Sandbox {
   retired: boolean;
 }
 
-const workerEntryPath = fileURLToPath(new URL("./worker-entry.ts", import.meta.url));
+// From the repo root, not this module: `npm run dev` runs this module from a build in packages/local/dist.
+const workerEntryPath = join(repoRoot, "packages/local/src/lambda/worker-entry.ts");
 let workerEntry: Promise<SandboxBundle> | undefined;
 
 /**
