@@ -92,20 +92,27 @@ describe("npm run dev's command line", () => {
     expect(result.stdout).not.toContain("DynamoDB Local");
   });
 
-  it("names every busy port in one message, printed once", { timeout: 60_000 }, async () => {
+  it("names every busy port in one message, printed once, the console's and the CDN's included", { timeout: 60_000 }, async () => {
     const ports = await freePorts();
-    const blockers = await Promise.all([occupy(ports.api), occupy(ports.sqs)]);
+    const webPort = await freePort();
+    const held = [...Object.entries(portSettings).map(([name, setting]) => ({ port: ports[name as keyof RuntimePorts], env: setting.env })), { port: webPort, env: "WEB_PORT" }];
+    const blockers = await Promise.all(held.map(({ port }) => occupy(port)));
     try {
-      const env = Object.fromEntries(Object.entries(portSettings).map(([name, setting]) => [setting.env, String(ports[name as keyof RuntimePorts])]));
+      const env = Object.fromEntries(held.map(({ port, env }) => [env, String(port)]));
       const result = spawnSync(process.execPath, [devScript, "--in-memory"], {
         encoding: "utf8",
         timeout: 60_000,
         env: { ...process.env, ...env, NO_COLOR: "1" },
       });
       expect(result.status).toBe(1);
-      const message = `ports ${ports.api} for the API (PORT) and ${ports.sqs} for SQS (SQS_PORT) are busy`;
       const output = `${result.stdout}${result.stderr}`;
-      expect(output.split(message).length - 1).toBe(1);
+      const messages = output.split("\n").filter((line) => line.includes("are busy"));
+      expect(messages).toHaveLength(1);
+      for (const { port, env } of held) {
+        expect(messages[0]).toContain(`${port} for `);
+        expect(messages[0]).toContain(`(${env})`);
+      }
+      expect(output).not.toContain("EADDRINUSE");
     } finally {
       for (const blocker of blockers) blocker.close();
     }

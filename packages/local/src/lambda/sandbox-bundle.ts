@@ -1,10 +1,8 @@
 import { rmSync } from "node:fs";
-import { mkdir, readdir, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import { build, type Plugin } from "esbuild";
-import { repoRoot } from "../paths";
-import { isRunning } from "../servers/pid-file";
+import { scratchPath } from "../scratch";
 
 /**
  * Sandboxes run a function as Lambda does, from a bundle of its code, not through a TypeScript
@@ -16,22 +14,11 @@ import { isRunning } from "../servers/pid-file";
  * Bundles live under node_modules/.cache, so the packages they import resolve from the repo's
  * node_modules as they would from the source file.
  */
-const cacheDir = join(repoRoot, "node_modules/.cache/users-local/sandboxes");
-let generation = 0;
-let swept: Promise<void> | undefined;
 const made = new Set<string>();
 // Whatever this process bundled goes with it (a stopped host removes its own earlier).
 process.once("exit", () => {
   for (const file of made) rmSync(file, { force: true });
 });
-
-/** Bundles left by runtimes that were killed before they could remove them. */
-async function sweepDeadProcesses(): Promise<void> {
-  for (const file of await readdir(cacheDir).catch(() => [] as string[])) {
-    const pid = Number(/-(\d+)-\d+\.mjs$/.exec(file)?.[1]);
-    if (pid && pid !== process.pid && !isRunning(pid)) await rm(join(cacheDir, file), { force: true });
-  }
-}
 
 /** Installed packages stay imports; the workspace's own packages are bundled from their source. */
 const installedPackagesExternal: Plugin = {
@@ -49,9 +36,8 @@ export interface SandboxBundle {
 
 /** Bundles `entry` into a file of its own; rejects with esbuild's messages when it does not build. */
 export async function bundleForSandbox(entry: string, name: string): Promise<SandboxBundle> {
-  await mkdir(cacheDir, { recursive: true });
-  await (swept ??= sweepDeadProcesses());
-  const outfile = join(cacheDir, `${name}-${process.pid}-${++generation}.mjs`);
+  // Those of runtimes killed before they could remove them go first.
+  const outfile = await scratchPath("sandboxes", name, ".mjs");
   try {
     await build({
       entryPoints: [entry],

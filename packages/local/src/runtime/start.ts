@@ -18,7 +18,7 @@ import { assertEndpointAllowed } from "./safety";
 import { functionKeys, queuesAndFunctionsStep } from "./steps-functions";
 import { bucketStep, tableStep } from "./steps-storage";
 import { runSteps } from "./steps";
-import { resolveConsole, webStep } from "./steps-web";
+import { resolveConsole, webPortSetting, webStep } from "./steps-web";
 import type { PlannedStep } from "./steps";
 import { watchSources } from "./watch";
 
@@ -118,10 +118,14 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
         // A runtime killed earlier may have left DynamoDB Local holding its port.
         await clearStaleChildren(join(dataDir, "run"), "dynamodb");
         const ports = await resolvePorts(options);
-        const local = (["api", "dynamodb", "s3", "sqs", "issuer"] as const).filter(
+        const local = (["api", "dynamodb", "s3", "sqs", "issuer", "cdn"] as const).filter(
           (name) => !(name === "issuer" ? options.authorize : external[name as ServiceName]),
         );
-        await assertPortsFree(local.map((name) => ({ port: ports[name], what: `${portSettings[name].label} (${portSettings[name].env})` })));
+        // Every busy port in one message, before anything starts (the console's too, when asked for).
+        await assertPortsFree([
+          ...local.map((name) => ({ port: ports[name], what: `${portSettings[name].label} (${portSettings[name].env})` })),
+          ...(webConsole.port !== undefined ? [{ port: webConsole.port, what: `${webPortSetting.label} (${webPortSetting.env})` }] : []),
+        ]);
         ctx.ports = ports;
         const at = (port: number) => `http://127.0.0.1:${port}`;
         ctx.endpoints = {

@@ -1,9 +1,8 @@
 import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { scratchPath } from "../scratch";
 import { superviseChild } from "./node-child";
 
 export interface S3rverServer {
@@ -14,7 +13,7 @@ export interface S3rverServer {
 }
 
 export interface S3rverOptions {
-  /** Objects are kept there; without it, in a temporary folder removed on stop. */
+  /** Objects are kept there; without it, in a scratch folder removed on stop (or by the next start, after a kill). */
   directory?: string;
 }
 
@@ -54,7 +53,7 @@ process.on("SIGTERM", stop);
  */
 export async function startS3rver(options: S3rverOptions): Promise<S3rverServer> {
   const temporary = options.directory === undefined;
-  const directory = options.directory ?? (await mkdtemp(join(tmpdir(), "users-s3-")));
+  const directory = options.directory ?? (await scratchPath("s3", "objects"));
   await mkdir(directory, { recursive: true });
 
   const child = spawn(process.execPath, ["--openssl-legacy-provider", "--input-type=module", "--eval", childProgram], {
