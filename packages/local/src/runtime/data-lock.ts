@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { commandLineOfSync, isRunning } from "../servers/pid-file";
 
@@ -28,17 +28,12 @@ export function lockDataFolder(dataDir: string): () => void {
   const path = join(dataDir, "run", "runtime.lock");
   if (heldHere.has(path)) throw new DataFolderInUseError(dataDir, process.pid);
   mkdirSync(join(dataDir, "run"), { recursive: true });
-  for (let attempt = 0; ; attempt++) {
-    try {
-      writeFileSync(path, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }), { flag: "wx" });
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 0) throw error;
-      const holder = holderOf(path);
-      if (holder !== undefined && holder !== process.pid && isRuntime(holder)) throw new DataFolderInUseError(dataDir, holder);
-      // Stale: its runtime is gone.
-      rmSync(path, { force: true });
-    }
+  for (let attempt = 0; !claim(path); attempt++) {
+    const holder = holderOf(path);
+    if (holder !== undefined && holder !== process.pid && isRuntime(holder)) throw new DataFolderInUseError(dataDir, holder);
+    if (attempt > 0) throw new Error(`could not take the lock ${path}: remove it if no runtime is using ${dataDir}`);
+    // Stale: its runtime is gone.
+    rmSync(path, { force: true });
   }
   heldHere.add(path);
   const release = () => {
@@ -48,6 +43,24 @@ export function lockDataFolder(dataDir: string): () => void {
   };
   process.once("exit", release);
   return release;
+}
+
+/**
+ * Creates the lock with its content in one step: written under a name of its own, then linked into
+ * place, which fails if the lock exists. A second start never reads a lock that is still empty.
+ */
+function claim(path: string): boolean {
+  const draft = `${path}.${process.pid}`;
+  writeFileSync(draft, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }));
+  try {
+    linkSync(draft, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  } finally {
+    rmSync(draft, { force: true });
+  }
 }
 
 function holderOf(path: string): number | undefined {
