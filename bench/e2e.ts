@@ -221,6 +221,25 @@ async function getPass(input: {
   };
 }
 
+/**
+ * The IAM layer's price (issue 13): GET through this runtime alternating, round by round, with GET
+ * through a second runtime that does not enforce IAM, started beside it (its own DynamoDB Local, same
+ * users seeded through its API). Its throughput takes the floor's place in the pass.
+ */
+async function measureIamCost(input: { getLoad: (seconds: number) => Promise<LoadFigures>; pids: Record<string, number | undefined>; runtime: RunningRuntime }): Promise<Pass> {
+  const plain = await startRuntime({ iam: false });
+  try {
+    const ids = await seedThroughApi(plain.ready.apiUrl, plain.ready.token, SEEDED_USERS);
+    const nextId = cycle(ids);
+    const headers = { authorization: `Bearer ${plain.ready.token}` };
+    const plainLoad = (seconds: number) => httpLoad({ url: plain.ready.apiUrl, method: "GET", headers, next: () => ({ path: `/users/${nextId()}` }), connections: CONNECTIONS, seconds });
+    await plainLoad(WARMUP_SECONDS);
+    return await getPass({ ...input, floor: () => plainLoad(ROUND_SECONDS) });
+  } finally {
+    await plain.stop();
+  }
+}
+
 function worstDelay(a: LoopDelay | undefined, b: LoopDelay | undefined): LoopDelay | undefined {
   if (!a || !b) return a ?? b;
   return { p50: Math.max(a.p50, b.p50), p99: Math.max(a.p99, b.p99), max: Math.max(a.max, b.max), mean: Math.max(a.mean, b.mean) };
@@ -305,6 +324,7 @@ export async function runE2e(benchDynamo: BenchDynamoDb): Promise<Section> {
       await busy.stop();
     }
     const floorGet50 = await measureFloor(dynamoEndpoint, tableName, ids, "get50", ROUND_SECONDS);
+    const iamCost = await measureIamCost({ getLoad, pids, runtime });
 
     const tag = Date.now().toString(36);
     let n = 0;
@@ -339,6 +359,12 @@ export async function runE2e(benchDynamo: BenchDynamoDb): Promise<Section> {
       },
       { figure: "POST /users: latency", value: latency(post), baseline: `floor ${latency(floorTransact)}` },
       { figure: "POST /users: errors (non-2xx, connection)", value: errors(post), goal: "0" },
+      {
+        figure: "GET /users/{id}: what IAM enforcement costs (quiet host)",
+        value: `with IAM ${formatSummary(iamCost.getRps, "req/s")}`,
+        baseline: `the same runtime without IAM enforced (iam: false) ${formatSummary(iamCost.floorRps, "req/s")}`,
+        ratio: `${formatRatio(iamCost.ratio)} without IAM`,
+      },
       ...floorRows({ get50: floorGet50, put: floorPut, transact: floorTransact }),
       { figure: "runtime process RSS before → after the load", value: `${mib(rssBefore)} → ${mib(rssAfter)}` },
       { figure: "DynamoDB Local (JVM) RSS before → after", value: `${mib(javaBefore)} → ${mib(javaAfter)}` },
@@ -360,6 +386,7 @@ export async function runE2e(benchDynamo: BenchDynamoDb): Promise<Section> {
       rows,
       notes,
       goals: [
+        checkGoal("GET ≥ 0.7× the GetItem floor with IAM enforced (issue 13, quiet)", quiet.ratio.median, 0.7, (v) => `${round(v)}× (with IAM ÷ without, same run: ${round(iamCost.ratio.median)}×)`, { atLeast: true }),
         ...goals("quiet", quiet),
         ...goals("loaded", loaded),
         checkGoal("POST: 0 errors", post.errors, 0, (v) => `${v} of ${post.total}`, { gap: 1 + post.errors / Math.max(post.total, 1) }),

@@ -25,15 +25,15 @@ export interface RunningRuntime {
 
 /**
  * Starts the offline runtime in a process of its own (./runtime-worker.ts) and resolves once it
- * serves, with its URLs and a token. `stop()` asks it to stop, forces it after 10 s, and kills
+ * serves, with its URLs and a token; `iam: false` runs it without IAM enforced. `stop()` asks it to stop, forces it after 10 s, and kills
  * whatever of it is left (its JVM included), naming it.
  */
-export async function startRuntime(): Promise<RunningRuntime> {
+export async function startRuntime(options: { iam?: boolean } = {}): Promise<RunningRuntime> {
   const child = fork(fileURLToPath(new URL("./runtime-worker.ts", import.meta.url)), [], {
     cwd: repoRoot,
     // BENCH_CPU_PROF=<dir>: V8 CPU profiles of the runtime's main thread and of each sandbox (worker).
     execArgv: ["--import", "tsx", ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : [])],
-    env: { ...process.env, NO_COLOR: "1" },
+    env: { ...process.env, NO_COLOR: "1", ...(options.iam === false ? { BENCH_RUNTIME_IAM: "off" } : {}) },
     stdio: ["ignore", "ignore", "pipe", "ipc"],
     detached: true,
   });

@@ -16,7 +16,8 @@ export interface RuntimeReady {
 }
 
 async function main() {
-  const runtime = await start({ inMemory: true, ports: "free", watch: false });
+  // BENCH_RUNTIME_IAM=off: the same runtime with IAM not enforced, to price the IAM layer.
+  const runtime = await start({ inMemory: true, ports: "free", watch: false, ...(process.env.BENCH_RUNTIME_IAM === "off" ? { iam: false } : {}) });
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
