@@ -2,9 +2,15 @@ import type { Logger } from "../log";
 import type { FunctionHost } from "./function-host";
 
 export interface AsyncInvoker {
-  /** Queues the event and returns at once, as an `InvocationType: Event` invoke does. */
-  invoke(event: unknown, summary: string): void;
-  /** Drops the retries still waiting and waits for the invocations under way. */
+  /**
+   * Queues the event and returns at once, as an `InvocationType: Event` invoke does. `done` is called
+   * once the invoker is finished with it: an attempt succeeded, or the last retry failed and it was dropped.
+   */
+  invoke(event: unknown, summary: string, done?: () => void): void;
+  /**
+   * Drops the retries still waiting and waits for the invocations under way. An event whose attempt
+   * fails after this, or whose retry was waiting, is not `done`: its owner keeps it for the next start.
+   */
   stop(): Promise<void>;
 }
 
@@ -21,22 +27,23 @@ export function createAsyncInvoker(
   const running = new Set<Promise<void>>();
   let stopped = false;
 
-  function attempt(event: unknown, summary: string, number: number): void {
+  function attempt(event: unknown, summary: string, number: number, done: () => void): void {
     const label = number === 0 ? summary : `${summary} (retry ${number} of ${options.retryAttempts})`;
     const run = host
       .invoke(event, { summary: label })
       .then(
-        () => undefined,
+        () => done(),
         () => {
           if (stopped) return;
           if (number >= options.retryAttempts) {
             options.log.warn(`${host.spec.name}: ${summary} failed ${number + 1} times; the event is dropped, as Lambda drops it without a failure destination`);
+            done();
             return;
           }
           const delay = options.retryDelaysMs[Math.min(number, options.retryDelaysMs.length - 1)] ?? 0;
           const timer = setTimeout(() => {
             timers.delete(timer);
-            attempt(event, summary, number + 1);
+            attempt(event, summary, number + 1, done);
           }, delay);
           timers.add(timer);
         },
@@ -46,8 +53,8 @@ export function createAsyncInvoker(
   }
 
   return {
-    invoke(event, summary) {
-      if (!stopped) attempt(event, summary, 0);
+    invoke(event, summary, done = () => undefined) {
+      if (!stopped) attempt(event, summary, 0, done);
     },
     async stop() {
       stopped = true;

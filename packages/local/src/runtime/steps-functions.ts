@@ -11,6 +11,9 @@ import type { Cleanup, Step } from "./steps";
 
 export const functionKeys: readonly FunctionKey[] = ["api", "likes", "uploads"];
 
+/** The bucket's one notification, as deployed: the S3 front records only the creations it matches. */
+export const uploadsNotification: NotificationConfig = { configurationId: "uploads", ...manifest.notifications.uploads };
+
 /**
  * SQS (unless an endpoint is configured), the likes queue and its DLQ, then the three functions —
  * their environment needs the queue URL — and the API's cold start, so the first request is fast.
@@ -112,10 +115,11 @@ function createFunctions(ctx: StartContext, modules: Awaited<ReturnType<typeof f
     retryDelaysMs: ctx.options.asyncRetryDelaysMs ?? [1000, 2000],
     log: ctx.log,
   });
-  const notification: NotificationConfig = { configurationId: "uploads", ...manifest.notifications.uploads };
+  const notification = uploadsNotification;
   ctx.onObjectCreated = (object) => {
-    if (!matchesNotification(notification, object.eventName, object.key)) return;
-    uploads.invoke(notificationEvent(notification, object, ctx.region), `${object.eventName} ${object.key}`);
+    if (!matchesNotification(notification, object.eventName, object.key)) return object.done();
+    // Done when the subscriber succeeded or its last retry failed; a stop before that leaves it in the journal.
+    uploads.invoke(notificationEvent(notification, object, ctx.region), `${object.eventName} ${object.key}`, object.done);
   };
   return async () => {
     ctx.onObjectCreated = () => undefined;

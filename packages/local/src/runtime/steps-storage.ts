@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { clientsOf, need } from "./context";
 import type { StartContext } from "./context";
 import type { Cleanup, Step } from "./steps";
+import { uploadsNotification } from "./steps-functions";
 
 // Each step imports its servers and the SDK when it runs (lazily): they load while the JVM starts.
 
@@ -46,14 +47,25 @@ export function bucketStep(ctx: StartContext): Step {
           const s3rver = await startS3rver(ctx.inMemory ? {} : { directory: join(ctx.dataDir, "s3") });
           stops.push(s3rver.stop);
           // s3rver is a process of its own; the front runs on this thread, so it loads after the sandboxes (context.ts).
+          // By then the uploads subscriber's invoker is wired to ctx.onObjectCreated too, which the
+          // front needs at once: it delivers the notifications a stopped or killed run left pending.
           await ctx.sandboxesCreated;
-          const { startS3Front } = await import("../s3/front");
+          const [{ startS3Front }, { matchesNotification }, { notificationJournalPath, openNotificationJournal }] = await Promise.all([
+            import("../s3/front"),
+            import("../s3/notifications"),
+            import("../s3/notification-journal"),
+          ]);
+          const journal = ctx.inMemory ? undefined : openNotificationJournal(notificationJournalPath(ctx.dataDir));
+          // Closed after the front (cleanups run in reverse): nothing is recorded once it is closed.
+          if (journal) stops.push(async () => journal.close());
           const front = await startS3Front({
             port: need(ctx.ports, "ports").s3,
             upstream: `http://127.0.0.1:${s3rver.port}`,
             credentials: ctx.credentials,
             region: ctx.region,
             onObjectCreated: (object) => ctx.onObjectCreated(object),
+            notifies: (creation) => matchesNotification(uploadsNotification, creation.eventName, creation.key),
+            ...(journal ? { journal } : {}),
             ...(ctx.iam ? { iam: ctx.iam } : {}),
           });
           stops.push(front.stop);

@@ -6,6 +6,8 @@ import { ids } from "../events/ids";
 import { localRegion } from "../names";
 import { isSuccessfulCreation, objectCreationOf, withFilenameSubstituted } from "./object-created";
 import type { ObjectCreation } from "./object-created";
+import type { NotificationJournal, PendingNotification } from "./notification-journal";
+import { memoryNotificationJournal } from "./notification-journal";
 import { checkPresignedRequest } from "./presigned-check";
 import type { Iam } from "../iam/authorizer";
 import { s3AccessKeyIdOf, s3Decision } from "../iam/s3-gate";
@@ -20,6 +22,11 @@ export interface CreatedObject extends ObjectCreation {
   requestId: string;
   hostId: string;
   eventTime: Date;
+  /**
+   * To call once the subscriber is done with it (succeeded, or dropped after its last retry): it
+   * leaves the journal. Never called (a stop, a kill first), the next start delivers it again.
+   */
+  done(): void;
 }
 
 export interface S3FrontOptions {
@@ -28,8 +35,18 @@ export interface S3FrontOptions {
   upstream: string;
   credentials: AwsCredentials;
   region?: string;
-  /** Called after the response is sent, never awaited by the upload; errors are the callee's. */
+  /**
+   * Called after the response is sent, never awaited by the upload; errors are the callee's. It must
+   * be ready when the front starts: the notifications an earlier run left pending are delivered then.
+   */
   onObjectCreated?: (object: CreatedObject) => void;
+  /** The bucket's notification configuration: which creations notify (default: all of them). */
+  notifies?: (creation: ObjectCreation) => boolean;
+  /**
+   * Where notifications are recorded before the upload is answered, until `done`; its pending ones
+   * are delivered when the front starts. Default: kept in memory only.
+   */
+  journal?: NotificationJournal;
   /** Default: s3/presigned-check.ts. */
   check?: typeof checkPresignedRequest;
   /** Functions' calls are checked against their roles (iam/); without it, every signed call passes. */
@@ -55,6 +72,7 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
   // a socket that s3rver is just closing as idle fails with ECONNRESET (seen as a rare 503 in tests).
   // On loopback the extra connect costs next to nothing.
   const upstreamAgent = new Agent({ keepAlive: false });
+  const journal = options.journal ?? memoryNotificationJournal();
   const upstreamClient = new S3Client({
     endpoint: options.upstream,
     region,
@@ -96,20 +114,46 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
       delete outgoingHeaders["transfer-encoding"];
     }
     if (decision?.authorization) outgoingHeaders.authorization = decision.authorization;
-    const status = await forward(request, outgoingHeaders, rewritten?.body ?? body, response, { requestId, hostId }, decision?.path, decision?.notFound403);
-    if (!creation || !isSuccessfulCreation(creation, status) || !options.onObjectCreated) return;
-
-    const sourceIp = request.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1";
-    const eventTime = new Date();
-    const notify = options.onObjectCreated;
+    const notifies = creation !== null && options.onObjectCreated !== undefined && (options.notifies?.(creation) ?? true);
+    // Set by the callback below: declared so, or TypeScript takes it for undefined after the await.
+    let accepted = undefined as PendingNotification | undefined;
+    await forward(request, outgoingHeaders, rewritten?.body ?? body, response, { requestId, hostId }, decision?.path, decision?.notFound403, (status) => {
+      if (!notifies || !creation || !isSuccessfulCreation(creation, status)) return;
+      const sourceIp = request.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1";
+      accepted = { id: requestId, ...creation, sourceIp, requestId, hostId, eventTime: new Date().toISOString() };
+      // On file before the client has its answer: an uploader told "stored" is owed its notification.
+      journal.accepted(accepted);
+    });
     // After the response: S3 delivers notifications asynchronously.
+    if (accepted) deliverSoon(accepted);
+  }
+
+  function deliverSoon(notification: PendingNotification): void {
+    const notify = options.onObjectCreated;
+    if (!notify) return;
+    const { id, eventName, bucket, key, sourceIp, requestId, hostId } = notification;
     setImmediate(() => {
-      upstreamClient
-        .send(new HeadObjectCommand({ Bucket: creation.bucket, Key: creation.key }))
-        .then((head) =>
-          notify({ ...creation, size: head.ContentLength ?? 0, eTag: head.ETag ?? "", sourceIp, requestId, hostId, eventTime }),
-        )
-        .catch(() => undefined); // deleted in between: S3 would still notify, but there is nothing to read
+      upstreamClient.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then(
+        (head) =>
+          notify({
+            eventName,
+            bucket,
+            key,
+            size: head.ContentLength ?? 0,
+            eTag: head.ETag ?? "",
+            sourceIp,
+            requestId,
+            hostId,
+            eventTime: new Date(notification.eventTime),
+            done: () => journal.finished(id),
+          }),
+        (error: unknown) => {
+          // Deleted in between: S3 would still notify, but there is nothing to read. Any other failure
+          // (s3rver stopping) leaves it pending for the next start.
+          const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+          if (status === 404 || (error as { name?: string }).name === "NotFound") journal.finished(id);
+        },
+      );
     });
   }
 
@@ -122,6 +166,8 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
     trace: { requestId: string; hostId: string },
     path = request.url,
     notFound403?: string,
+    /** Called with s3rver's status just before it is sent on to the client. */
+    beforeAnswer?: (status: number) => void,
   ) {
     return new Promise<number>((resolve) => {
       // The body is already here in full; the client's 100-continue handshake is over.
@@ -138,6 +184,15 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
           }
           const raw = [...incoming.rawHeaders];
           if (!incoming.headers["x-amz-request-id"]) raw.push("x-amz-request-id", trace.requestId, "x-amz-id-2", trace.hostId);
+          try {
+            beforeAnswer?.(incoming.statusCode ?? 502);
+          } catch (error) {
+            // Not recorded, so not promised: the client is told to try again rather than "stored".
+            incoming.resume();
+            response.writeHead(500, { "content-type": "application/xml", "x-amz-request-id": trace.requestId, "x-amz-id-2": trace.hostId });
+            response.end(s3ErrorXml({ code: "InternalError", message: `could not record the upload: ${String(error)}`, resource: request.url ?? "/", requestId: trace.requestId }));
+            return resolve(500);
+          }
           response.writeHead(incoming.statusCode ?? 502, raw);
           incoming.pipe(response);
           response.once("finish", () => resolve(incoming.statusCode ?? 502));
@@ -165,6 +220,8 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
     });
   });
   const port = await listenOnLoopback(server, options.port);
+  // What an earlier run accepted and its subscriber never finished (a stop, a kill): owed still.
+  for (const notification of journal.takePending()) deliverSoon(notification);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     stop: () =>

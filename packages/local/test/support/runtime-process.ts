@@ -1,10 +1,13 @@
 /**
  * A runtime in a process of its own, for tests that kill it the hard way (SIGKILL) and look at what
- * it leaves behind. Reads RUNTIME_DATA_DIR and RUNTIME_PORTS; reports its ports when ready.
+ * it leaves behind. Reads RUNTIME_DATA_DIR, RUNTIME_PORTS and RUNTIME_OPTIONS (more StartOptions, as
+ * JSON); reports its ports when ready.
  */
 import { createMemoryLogger, start } from "../../src/index";
+import type { StartOptions } from "../../src/index";
 
 const runtime = await start({
+  ...(JSON.parse(process.env.RUNTIME_OPTIONS ?? "{}") as StartOptions),
   dataDir: process.env.RUNTIME_DATA_DIR!,
   ports: JSON.parse(process.env.RUNTIME_PORTS ?? '"free"') as "free",
   logger: createMemoryLogger(),
