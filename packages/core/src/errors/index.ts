@@ -6,11 +6,10 @@ export type DomainErrorKind = "not_found" | "conflict" | "precondition_failed" |
 
 export class DomainError extends Error {
   override readonly name = "DomainError";
-  constructor(
-    readonly kind: DomainErrorKind,
-    message: string,
-  ) {
+  readonly kind: DomainErrorKind;
+  constructor(kind: DomainErrorKind, message: string) {
     super(message);
+    this.kind = kind;
   }
 }
 

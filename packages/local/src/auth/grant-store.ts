@@ -53,7 +53,11 @@ export class GrantStore {
   private readonly refreshTokens = new Map<string, Entry<Grant>>();
   private readonly revokedFamilies = new Set<string>();
 
-  constructor(private readonly now: () => number = () => Date.now()) {}
+  private readonly now: () => number;
+
+  constructor(now: () => number = () => Date.now()) {
+    this.now = now;
+  }
 
   startSignIn(request: PendingSignIn): string {
     return this.put(this.pending, request, lifetimes.signInSeconds);

@@ -11,8 +11,10 @@ type Reason =
 
 /** A refusal decided by the authorizer itself rather than by jose. */
 export class TokenRejected extends Error {
-  constructor(readonly reason: Reason) {
+  readonly reason: Reason;
+  constructor(reason: Reason) {
     super(reason);
+    this.reason = reason;
   }
 }
 

@@ -50,7 +50,11 @@ export class ResponseTracker {
   private line = "";
   status = 0;
 
-  constructor(private readonly bodiless: boolean) {}
+  private readonly bodiless: boolean;
+
+  constructor(bodiless: boolean) {
+    this.bodiless = bodiless;
+  }
 
   get done(): boolean {
     return this.state === "done";

@@ -22,12 +22,12 @@ export function serializeError(error: unknown): SerializedError {
 
 /** The error the runtime rethrows for a failed invocation, shaped like Lambda's error payload. */
 export class FunctionError extends Error {
-  constructor(
-    readonly errorType: string,
-    message: string,
-    readonly remoteStack?: string,
-  ) {
+  readonly errorType: string;
+  readonly remoteStack: string | undefined;
+  constructor(errorType: string, message: string, remoteStack?: string) {
     super(message);
     this.name = errorType;
+    this.errorType = errorType;
+    this.remoteStack = remoteStack;
   }
 }

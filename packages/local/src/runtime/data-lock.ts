@@ -8,15 +8,16 @@ import { commandLineOfSync, isRunning } from "../servers/pid-file";
  * crashed) leaves a stale file the next start takes over.
  */
 export class DataFolderInUseError extends Error {
-  constructor(
-    readonly dataDir: string,
-    readonly holderPid: number,
-  ) {
+  readonly dataDir: string;
+  readonly holderPid: number;
+  constructor(dataDir: string, holderPid: number) {
     super(
       `another runtime (pid ${holderPid}) is using the data folder ${dataDir}: stop it first, ` +
         "or start this one with --data-dir <another folder> or --in-memory",
     );
     this.name = "DataFolderInUseError";
+    this.dataDir = dataDir;
+    this.holderPid = holderPid;
   }
 }
 

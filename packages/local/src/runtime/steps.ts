@@ -14,12 +14,13 @@ export interface Step {
 export type PlannedStep = Step | (() => Promise<Step>);
 
 export class StartupError extends Error {
-  constructor(
-    readonly step: string,
-    override readonly cause: unknown,
-  ) {
+  readonly step: string;
+  override readonly cause: unknown;
+  constructor(step: string, cause: unknown) {
     super(`could not start (${step}): ${cause instanceof Error ? cause.message : String(cause)}`);
     this.name = "StartupError";
+    this.step = step;
+    this.cause = cause;
   }
 }
 
