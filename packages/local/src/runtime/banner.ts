@@ -6,8 +6,8 @@ export function banner(runtime: Runtime, startupMs: number): string {
   const { endpoints, resources } = runtime;
   const shown = (path: string) => relative(process.cwd(), path) || ".";
   const data = runtime.dataDir
-    ? `${shown(runtime.dataDir)}/ (kept between runs, queued likes too; --reset empties it)`
-    : "in memory (--in-memory): the table, the bucket and queued likes go when it stops";
+    ? `${shown(runtime.dataDir)}/ (kept between runs, queued likes and pending avatar notifications too; --reset empties it)`
+    : "in memory (--in-memory): the table, the bucket, queued likes and pending avatar notifications go when it stops";
   const queued = runtime.queueJournal ? `; messages kept in ${shown(runtime.queueJournal)}` : "";
   const rows = [
     ...(runtime.consoleUrl ? [["Web console", `${runtime.consoleUrl}  (sign in as anyone; hot reload)`]] : []),
