@@ -2,7 +2,8 @@
  * Production alarms, on an SNS topic: the API's 5xx rate, each function's errors and throttles,
  * and any like waiting in the DLQ. The stack creates the topic (ALARM_EMAIL subscribes an address;
  * AWS mails it a confirmation link) unless ALARM_TOPIC_ARN names an existing one. Every stage gets
- * them: a stage is a rehearsal of prod, and eight alarms cost $0.80 a month.
+ * them: a stage is a rehearsal of prod, and the eight alarms (nine alarm metrics: the 5xx rate reads
+ * two) cost $0.90 a month.
  */
 import { api, apiHandler } from "./api";
 import { config } from "./config";
