@@ -1,7 +1,8 @@
 /**
  * The synth (what SST would deploy) against the offline runtime (what `npm run dev` and the tests
  * run): the same queue, event source, notification, routes, authorizer, sizes and links — read
- * from the running offline emulators where they hold the setting, else from the code that applies it.
+ * from the running offline emulators where they hold the setting, else from what the running runtime
+ * reports it applied (`Runtime.settings`), else from the code that applies it.
  */
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { existsSync, readFileSync } from "node:fs";
@@ -17,6 +18,8 @@ import { SYNTH_TIMEOUT, synthOf } from "./template";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 let prod: Synth;
+/** What the test run's offline runtime applies, as it resolved it (global-setup.ts). */
+const offline = inject("runtimeSettings");
 
 beforeAll(async () => {
   prod = await synthOf({ stage: "prod" });
@@ -44,15 +47,7 @@ describe("likes queue", () => {
   });
 
   it("is read in the batches, window and partial-failure mode the offline poller uses", () => {
-    expect(prod.plan.eventSources).toEqual([
-      {
-        queue: manifest.queue.name,
-        function: manifest.functions.likes.name,
-        batchSize: manifest.queue.batch.size,
-        windowSeconds: manifest.queue.batch.windowSeconds,
-        partialResponses: manifest.queue.batch.partialResponses,
-      },
-    ]);
+    expect(prod.plan.eventSources).toEqual([{ queue: manifest.queue.name, function: manifest.functions.likes.name, ...offline.eventSource }]);
   });
 
   it("keeps the visibility timeout at least 6x the subscriber's timeout, and redrives at most as AWS allows", () => {
@@ -87,7 +82,7 @@ describe("upload notifications", () => {
 describe("HTTP API", () => {
   it("serves the offline front's public routes without the authorizer and everything else through it", () => {
     const routes = prod.plan.api!.routes;
-    expect(routes.filter((r) => r.authorization === "NONE").map((r) => r.key).sort()).toEqual([...manifest.api.publicRoutes].sort());
+    expect(routes.filter((r) => r.authorization === "NONE").map((r) => r.key).sort()).toEqual([...offline.api.publicRoutes].sort());
     expect(routes.filter((r) => r.authorization !== "NONE").map((r) => r.key)).toEqual(["$default"]);
   });
 
@@ -101,10 +96,18 @@ describe("HTTP API", () => {
     expect(manifest.auth.algorithms).toEqual(["RS256"]);
   });
 
-  it("gives the API function the memory and timeout the offline front enforces, within the integration timeout", () => {
+  it("gives the API function the memory and timeout the offline front enforces, within the same integration timeout", () => {
     const api = prod.plan.functions.find((f) => f.name === manifest.functions.api.name)!;
-    expect(api).toMatchObject({ memoryMb: manifest.functions.api.memoryMb, timeoutSeconds: manifest.functions.api.timeoutSeconds });
-    expect(api.timeoutSeconds * 1000).toBeLessThanOrEqual(prod.plan.api!.routes[0]!.timeoutMs!);
+    expect(api).toMatchObject({ memoryMb: offline.api.function.memoryMb, timeoutSeconds: offline.api.function.timeoutSeconds });
+    for (const route of prod.plan.api!.routes) expect(route.timeoutMs).toBe(offline.api.integrationTimeoutMs);
+    expect(api.timeoutSeconds * 1000).toBeLessThanOrEqual(offline.api.integrationTimeoutMs);
+  });
+
+  it("gives every function the memory and timeout its offline sandbox runs with", () => {
+    for (const [key, settings] of Object.entries(offline.functions)) {
+      const deployed = prod.plan.functions.find((f) => f.name === manifest.functions[key as FunctionKey].name)!;
+      expect({ key, memoryMb: deployed.memoryMb, timeoutSeconds: deployed.timeoutSeconds }).toEqual({ key, ...settings });
+    }
   });
 });
 

@@ -6,7 +6,7 @@
  *   await runtime.stop();
  */
 export { start } from "./runtime/start";
-export type { Runtime } from "./runtime/start";
+export type { Runtime, RuntimeSettings } from "./runtime/start";
 export { endpointSettings, portSettings } from "./runtime/options";
 export type { FunctionKey, FunctionOverride, RuntimePorts, ServiceName, StartOptions } from "./runtime/options";
 export { StartupError } from "./runtime/steps";

@@ -1,6 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { createConsoleLogger, start } from "../src/index";
-import type { Logger } from "../src/index";
+import type { Logger, RuntimeSettings } from "../src/index";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -23,6 +23,8 @@ declare module "vitest" {
     cdnUrl: string;
     /** The likes queue's visibility timeout in this run (shortened for tests; deployed: the manifest's). */
     queueVisibilityTimeoutSeconds: number;
+    /** What the running runtime applies (front, event source, functions), for the parity tests. */
+    runtimeSettings: RuntimeSettings;
   }
 }
 
@@ -52,6 +54,7 @@ export default async function setup(project: TestProject) {
   project.provide("dlqUrl", runtime.resources.dlqUrl);
   project.provide("cdnUrl", `http://127.0.0.1:${runtime.ports.cdn}`);
   project.provide("queueVisibilityTimeoutSeconds", queueVisibilityTimeoutSeconds);
+  project.provide("runtimeSettings", runtime.settings);
   return () => runtime.stop();
 }
 

@@ -51,7 +51,16 @@ export interface HttpFrontOptions {
 export interface HttpFront {
   url: string;
   port: number;
+  /** What this front enforces, as resolved from its options and the manifest. */
+  settings: HttpFrontSettings;
   stop(): Promise<void>;
+}
+
+export interface HttpFrontSettings {
+  publicRoutes: readonly string[];
+  maxRequestBytes: number;
+  integrationTimeoutMs: number;
+  function: FunctionIdentity;
 }
 
 /**
@@ -145,6 +154,7 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    settings: { publicRoutes, maxRequestBytes, integrationTimeoutMs, function: fn },
     stop: () => closeNow(server),
   };
 }

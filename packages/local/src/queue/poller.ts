@@ -7,16 +7,20 @@ import { failedMessageIds } from "./batch-result";
 import { createPollerScaling } from "./scaling";
 import type { QueueTransport } from "./transport";
 
-export interface QueuePollerOptions {
-  /** How the queue is reached: the runtime's own emulator in-process, or any SQS through the SDK (`sdkQueueTransport`). */
-  transport: QueueTransport;
-  queue: { url: string; arn: string };
-  region: string;
-  /** From the manifest: records per invocation, and how long to gather them. */
+/** The event source mapping's settings, from the manifest: what the deployed mapping is compared with. */
+export interface EventSourceSettings {
+  /** Records per invocation, and how long to gather them. */
   batchSize: number;
   windowSeconds: number;
   /** Honour `batchItemFailures` (ReportBatchItemFailures), as the manifest's `partialResponses` says. */
   partialResponses: boolean;
+}
+
+export interface QueuePollerOptions extends EventSourceSettings {
+  /** How the queue is reached: the runtime's own emulator in-process, or any SQS through the SDK (`sdkQueueTransport`). */
+  transport: QueueTransport;
+  queue: { url: string; arn: string };
+  region: string;
   host: FunctionHost;
   log: Logger;
   /** Concurrent batches at the start and when idle; Lambda's event source mapping starts with 5. */

@@ -1,9 +1,11 @@
 import type { Authorize, LocalIssuer } from "../auth";
 import type { AwsClients, AwsCredentials } from "../aws";
 import type { Iam } from "../iam/authorizer";
+import type { HttpFrontSettings } from "../http-front";
 import type { FunctionHost } from "../lambda/function-host";
 import type { Logger } from "../log";
 import type { ResourceNames } from "../names";
+import type { EventSourceSettings } from "../queue/poller";
 import type { LikesQueues } from "../resources/queues";
 import type { CreatedObject } from "../s3/front";
 import type { FunctionKey, RuntimePorts, ServiceName, StartOptions } from "./options";
@@ -39,6 +41,9 @@ export interface StartContext {
   authorize?: Authorize;
   hosts?: Record<FunctionKey, FunctionHost>;
   apiUrl?: string;
+  /** The HTTP front's settings and the event source's, as the steps applied them. */
+  front?: HttpFrontSettings;
+  eventSource?: EventSourceSettings;
   /** The browser origins the issuer, the API's CORS and the bucket's CORS allow (steps-web.ts). */
   consoleOrigins?: readonly string[];
   /** The web console's URL, when this runtime serves it. */

@@ -3,7 +3,9 @@ import { join } from "node:path";
 import type { LocalIssuer } from "../auth";
 import type { Iam } from "../iam/authorizer";
 import { createRuntimeIam } from "../iam/layer";
+import type { HttpFrontSettings } from "../http-front";
 import type { FunctionHost } from "../lambda/function-host";
+import type { EventSourceSettings } from "../queue/poller";
 import { createConsoleLogger } from "../log";
 import { localCredentials, localRegion, resourceNames } from "../names";
 import { repoRoot } from "../paths";
@@ -51,10 +53,18 @@ export interface Runtime {
   /** The file the local queue keeps its messages in (they survive a stop or a kill); null in memory or with SQS_ENDPOINT. */
   queueJournal: string | null;
   functions: Record<FunctionKey, FunctionHost>;
+  /** What the runtime applies, resolved: compared with the synthesized stack in infra/test/parity.test.ts. */
+  settings: RuntimeSettings;
   /** The next invocation of every function runs the code as it is now on disk. */
   reload(): void;
   /** Stops everything this start started; safe to call twice. */
   stop(): Promise<void>;
+}
+
+export interface RuntimeSettings {
+  api: HttpFrontSettings;
+  eventSource: EventSourceSettings;
+  functions: Record<FunctionKey, { memoryMb: number; timeoutSeconds: number }>;
 }
 
 const defaultWatchDirs = ["packages/functions/src", "packages/core/src"].map((dir) => join(repoRoot, dir));
@@ -188,6 +198,11 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
     dataDir: inMemory ? null : dataDir,
     queueJournal: external.sqs ? null : ((await import("../servers/sqs")).queueJournal(ctx).journalPath ?? null),
     functions: hosts,
+    settings: {
+      api: need(ctx.front, "HTTP front"),
+      eventSource: need(ctx.eventSource, "event source"),
+      functions: Object.fromEntries(functionKeys.map((key) => [key, { memoryMb: hosts[key].spec.memoryMb, timeoutSeconds: hosts[key].spec.timeoutSeconds }])) as RuntimeSettings["functions"],
+    },
     reload() {
       for (const key of functionKeys) hosts[key].reload();
       void hosts.api.warm();

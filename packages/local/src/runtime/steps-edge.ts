@@ -60,15 +60,15 @@ export function pollerStep(ctx: StartContext): Step {
         const refused = iam.authorize(identity, `sqs ${operation}`, [sqsRequest(operation, { QueueUrl: queues.queueUrl }, (name) => arn.queue(name, ctx.region))]);
         return refused ? `AccessDenied: ${deniedMessage(identity.principal, refused)}` : null;
       };
+      const eventSource = { batchSize: batch.size, windowSeconds: batch.windowSeconds, partialResponses: batch.partialResponses };
+      ctx.eventSource = eventSource;
       const poller = startQueuePoller({
         transport: ctx.sqs
           ? ctx.sqs.queueTransport(queues.queueUrl, { authorize })
           : sdkQueueTransport(asSubscriber ?? need(ctx.clients, "clients").sqs, queueUrl),
         queue: { url: queueUrl, arn: queues.queueArn },
         region: ctx.region,
-        batchSize: batch.size,
-        windowSeconds: batch.windowSeconds,
-        partialResponses: batch.partialResponses,
+        ...eventSource,
         host: need(ctx.hosts, "functions").likes,
         log: ctx.log,
         ...(ctx.options.pollers ? { pollers: ctx.options.pollers } : {}),
@@ -104,6 +104,7 @@ export function httpFrontStep(ctx: StartContext): Step {
         function: { physicalName: ctx.names.functions.api, memoryMb: spec.memoryMb, timeoutSeconds: spec.timeoutSeconds },
       });
       ctx.apiUrl = front.url;
+      ctx.front = front.settings;
       return front.stop;
     },
   };
