@@ -7,19 +7,34 @@
  *   stored (the presigned POST's 204), sent by concurrent clients until the runtime's whole process
  *   group (Node, DynamoDB Local's JVM, s3rver) is killed with SIGKILL; a new runtime on the same data
  *   folder then drains the queue and every acknowledged write is looked for;
- * - the baseline: plain SDK PutItems straight to DynamoDB Local on disk, its JVM killed with SIGKILL
- *   under the same kind of load, then restarted on the same files. A write DynamoDB Local itself
- *   acknowledged and then lost shows here, whatever the runtime does.
- * Each lost write is reported with how long before the kill it was acknowledged.
+ * - two baselines straight to DynamoDB Local on disk, its JVM killed with SIGKILL under load, then
+ *   restarted on the same files: plain SDK PutItems, and TransactWriteItems shaped like the likes
+ *   subscriber's (several users' conditional like puts and `ADD likes` counts per transaction, some
+ *   cancelled by a repeated like as redeliveries are). A write DynamoDB Local itself acknowledged and
+ *   then lost shows here, whatever the runtime does.
+ * Each lost write is reported with how long before the kill it was acknowledged. A lost like is also
+ * looked up in a copy of the queue's journal taken right after the kill (the restart compacts it):
+ * deleted from the queue means the subscriber had an acknowledged write, so the store lost it;
+ * still queued or absent means the queue lost it.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import { fork, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { BatchGetItemCommand, CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
+import {
+  BatchGetItemCommand,
+  CreateTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+  type TransactWriteItem,
+} from "@aws-sdk/client-dynamodb";
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import sharp from "sharp";
@@ -30,7 +45,7 @@ import { startDynamoDb } from "../packages/local/src/servers/dynamodb";
 export interface DurabilityBenchOptions {
   /** Load before each kill (default 2500 ms; longer until enough writes were acknowledged). */
   loadMs?: number;
-  /** Kill-and-restart rounds for the plain SDK baseline (default 3) and through the runtime (default 2). */
+  /** Kill-and-restart rounds for each plain SDK baseline (default 3) and through the runtime (default 2). */
   baselineRounds?: number;
   runtimeRounds?: number;
   log?: (message: string) => void;
@@ -43,6 +58,45 @@ export interface LossFigure {
   lost: number;
   /** For each lost write: ms between its acknowledgement and the kill. */
   lostAckedMsBeforeKill: number[];
+  /** Baselines: writes (PutItems, or transactions) acknowledged in the last `recentMs` before a kill, and how many of those were lost. */
+  recent?: { acknowledged: number; lost: number };
+}
+
+/** The window the baselines' losses fell in (11–13 ms before the kill, in the runs of 30 Nov 2026), with some margin. */
+const recentMs = 20;
+
+/** What the queue's journal, copied right after the kill, says became of a lost like's message. */
+export interface LostLike {
+  userId: string;
+  likerId: string;
+  ackedMsBeforeKill: number;
+  /**
+   * - `deleted`: the subscriber deleted it, which it does only once the like is counted or settled: the store
+   *   acknowledged the write and lost it;
+   * - `queued`: still on the likes queue at the kill, so the restart should have delivered it again;
+   * - `dlq`: moved to the dead-letter queue;
+   * - `absent`: no message for it in the journal: the queue lost it.
+   */
+  message: "deleted" | "queued" | "dlq" | "absent";
+  receives: number;
+  /** ms between the message's last receive by the subscriber and the kill. */
+  lastReceivedMsBeforeKill?: number;
+}
+
+/** The transaction baseline's extra figures. */
+export interface TransactionBaseline extends LossFigure {
+  transactions: number;
+  /** Transactions cancelled by a repeated like (then written again without it). */
+  cancelledByRepeat: number;
+  /** Transactions cancelled by a conflict with a concurrent one on the same profile (then tried again). */
+  cancelledByConflict: number;
+  /** Transactions whose like items were all gone after the restart, and how long before the kill each was acknowledged. */
+  lostTransactionsMsBeforeKill: number[];
+  /** Transactions acknowledged in the last 100 ms before the kill: how close the losses are to it. */
+  lastTransactionsMsBeforeKill: number[];
+  countMismatches: number;
+  /** Errors other than cancellations before the kill (0 expected). */
+  errors: string[];
 }
 
 const CHILD_ENV = "DURABILITY_BENCH_RUNTIME";
@@ -65,7 +119,37 @@ export async function runDurabilityBench(options: DurabilityBenchOptions = {}) {
   const baseline: LossFigure = { kind: "PutItem straight to DynamoDB Local (plain SDK)", acknowledged: 0, lost: 0, lostAckedMsBeforeKill: [] };
   for (let round = 1; round <= (options.baselineRounds ?? 3); round++) {
     log(`baseline round ${round}: PutItems to DynamoDB Local, then SIGKILL`);
-    add(baseline, await baselineRound(loadMs, round));
+    const result = await baselineRound(loadMs, round);
+    add(baseline, result);
+    log(`  ${result.acknowledged} PutItems acknowledged, ${result.lost} lost; in the last ${recentMs} ms before the kill ${result.recent?.acknowledged ?? 0} acknowledged, ${result.recent?.lost ?? 0} lost`);
+  }
+  const transactions: TransactionBaseline = {
+    kind: "likes in TransactWriteItems straight to DynamoDB Local (plain SDK)",
+    acknowledged: 0,
+    lost: 0,
+    lostAckedMsBeforeKill: [],
+    transactions: 0,
+    cancelledByRepeat: 0,
+    cancelledByConflict: 0,
+    lostTransactionsMsBeforeKill: [],
+    lastTransactionsMsBeforeKill: [],
+    countMismatches: 0,
+    errors: [],
+  };
+  for (let round = 1; round <= (options.baselineRounds ?? 3); round++) {
+    log(`transaction baseline round ${round}: subscriber-shaped TransactWriteItems to DynamoDB Local, then SIGKILL`);
+    const result = await transactionBaselineRound(loadMs, round);
+    add(transactions, result);
+    transactions.transactions += result.transactions;
+    transactions.cancelledByRepeat += result.cancelledByRepeat;
+    transactions.cancelledByConflict += result.cancelledByConflict;
+    transactions.countMismatches += result.countMismatches;
+    transactions.lostTransactionsMsBeforeKill.push(...result.lostTransactionsMsBeforeKill);
+    transactions.lastTransactionsMsBeforeKill.push(...result.lastTransactionsMsBeforeKill);
+    transactions.errors.push(...result.errors);
+    log(
+      `  ${result.acknowledged} likes in ${result.transactions} transactions acknowledged, ${result.lost} likes lost in ${result.lostTransactionsMsBeforeKill.length} whole transactions${result.lostTransactionsMsBeforeKill.length > 0 ? ` (acknowledged ${result.lostTransactionsMsBeforeKill.map((ms) => Math.round(ms)).join(", ")} ms before the kill)` : ""}; transactions acknowledged in the last 100 ms: ${result.lastTransactionsMsBeforeKill.map((ms) => Math.round(ms)).join(", ") || "none"} ms before the kill; ${result.countMismatches} counts off`,
+    );
   }
   const figures: Record<string, LossFigure> = {
     users: { kind: "users created (201)", acknowledged: 0, lost: 0, lostAckedMsBeforeKill: [] },
@@ -73,19 +157,28 @@ export async function runDurabilityBench(options: DurabilityBenchOptions = {}) {
     avatars: { kind: "avatar uploads stored (presigned POST 204)", acknowledged: 0, lost: 0, lostAckedMsBeforeKill: [] },
   };
   let countMismatches = 0;
+  let dlqMessages = 0;
+  const lostLikes: LostLike[] = [];
+  const atKill: Record<LostLike["message"], number> = { deleted: 0, queued: 0, dlq: 0, absent: 0 };
   for (let round = 1; round <= (options.runtimeRounds ?? 2); round++) {
     log(`runtime round ${round}: users, likes and avatars under load, then SIGKILL of the whole runtime`);
     const result = await runtimeRound(loadMs, log);
     for (const key of Object.keys(figures)) add(figures[key]!, result.figures[key]!);
     countMismatches += result.countMismatches;
+    dlqMessages += result.dlqMessages;
+    lostLikes.push(...result.lostLikes);
+    for (const state of Object.keys(atKill) as LostLike["message"][]) atKill[state] += result.atKill[state];
+    log(`  likes' messages at the kill: ${JSON.stringify(result.atKill)}; ${result.figures.likes!.lost} likes lost`);
+    for (const like of result.lostLikes) log(`  lost like ${like.userId}/${like.likerId}: ${JSON.stringify(like)}`);
   }
-  return report(baseline, Object.values(figures), countMismatches, loadMs);
+  return report({ baseline, transactions, runtime: Object.values(figures), countMismatches, dlqMessages, lostLikes, atKill, loadMs });
 }
 
 function add(total: LossFigure, round: LossFigure): void {
   total.acknowledged += round.acknowledged;
   total.lost += round.lost;
   total.lostAckedMsBeforeKill.push(...round.lostAckedMsBeforeKill);
+  if (round.recent) total.recent = { acknowledged: (total.recent?.acknowledged ?? 0) + round.recent.acknowledged, lost: (total.recent?.lost ?? 0) + round.recent.lost };
 }
 
 // ---- baseline: the SDK straight to DynamoDB Local -------------------------------------------------
@@ -140,12 +233,191 @@ async function baselineRound(loadMs: number, round: number): Promise<LossFigure>
         for (const item of Responses?.[table] ?? []) found.add(item.pk!.S!);
       }
       const lost = keys.filter((key) => !found.has(key));
+      const recent = keys.filter((key) => killedAt - acked.get(key)! <= recentMs);
       return {
         kind: "baseline",
         acknowledged: keys.length,
         lost: lost.length,
         lostAckedMsBeforeKill: lost.map((key) => killedAt - acked.get(key)!),
+        recent: { acknowledged: recent.length, lost: recent.filter((key) => !found.has(key)).length },
       };
+    } finally {
+      reader.destroy();
+      await second.stop();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// ---- baseline: the likes subscriber's transactions, the SDK straight to DynamoDB Local ------------
+
+/**
+ * What the subscriber writes per batch (packages/core/src/likes/dynamo-store.ts), without the runtime:
+ * a batch of 10 likes over 5 users is one TransactWriteItems, per user its like puts
+ * (`attribute_not_exists(pk)`) then `ADD likes :n` on the profile (`attribute_exists(pk)`). About one
+ * batch in five repeats a like already stored, as a redelivery does: DynamoDB cancels the transaction
+ * and it is written again without that like. A conflict with a concurrent transaction on the same
+ * profile is tried again after a short backoff, as the store does.
+ */
+async function transactionBaselineRound(loadMs: number, round: number): Promise<TransactionBaseline> {
+  const dir = await mkdtemp(join(tmpdir(), "users-durability-ddb-tx-"));
+  const port = await freePort();
+  const table = "durability-transactions";
+  const users = Array.from({ length: 5 }, (_, i) => `tx-user-${i}`);
+  const likeKey = (userId: string, likerId: string) => ({ pk: { S: `USER#${userId}` }, sk: { S: `LIKE#${likerId}` } });
+  const profileKey = (userId: string) => ({ pk: { S: `USER#${userId}` }, sk: { S: "PROFILE" } });
+  const result: TransactionBaseline = {
+    kind: "transactions",
+    acknowledged: 0,
+    lost: 0,
+    lostAckedMsBeforeKill: [],
+    transactions: 0,
+    cancelledByRepeat: 0,
+    cancelledByConflict: 0,
+    lostTransactionsMsBeforeKill: [],
+    lastTransactionsMsBeforeKill: [],
+    countMismatches: 0,
+    errors: [],
+  };
+  try {
+    const first = await startDynamoDb({ port, dbPath: dir });
+    const client = new DynamoDBClient({ ...common, endpoint: first.endpoint, maxAttempts: 1 });
+    await client.send(
+      new CreateTableCommand({
+        TableName: table,
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: [
+          { AttributeName: "pk", AttributeType: "S" },
+          { AttributeName: "sk", AttributeType: "S" },
+        ],
+        KeySchema: [
+          { AttributeName: "pk", KeyType: "HASH" },
+          { AttributeName: "sk", KeyType: "RANGE" },
+        ],
+      }),
+    );
+    for (const userId of users) await client.send(new PutItemCommand({ TableName: table, Item: { ...profileKey(userId), name: { S: userId } } }));
+
+    /** Acknowledged likes, by `${userId}/${likerId}`, with when their transaction's answer arrived. */
+    const acked = new Map<string, { userId: string; likerId: string; at: number; transaction: number }>();
+    let next = 0;
+    let killed = false;
+    let killedAt = 0;
+    const transaction = (likes: { userId: string; likerId: string }[]): TransactWriteItem[] => {
+      const byUser = new Map<string, string[]>();
+      for (const { userId, likerId } of likes) byUser.set(userId, [...(byUser.get(userId) ?? []), likerId]);
+      return [...byUser].flatMap(([userId, likers]) => [
+        ...likers.map((likerId) => ({
+          Put: { TableName: table, Item: { ...likeKey(userId, likerId), likerId: { S: likerId }, likedAt: { S: new Date().toISOString() } }, ConditionExpression: "attribute_not_exists(pk)" },
+        })),
+        {
+          Update: {
+            TableName: table,
+            Key: profileKey(userId),
+            UpdateExpression: "ADD likes :n",
+            ConditionExpression: "attribute_exists(pk)",
+            ExpressionAttributeValues: { ":n": { N: String(likers.length) } },
+          },
+        },
+      ]);
+    };
+    /** The likes in the order `transaction` puts them: what the cancellation reasons are read against. */
+    const actionOrder = (likes: { userId: string; likerId: string }[]) => {
+      const byUser = new Map<string, { userId: string; likerId: string }[]>();
+      for (const like of likes) byUser.set(like.userId, [...(byUser.get(like.userId) ?? []), like]);
+      return [...byUser.values()].flatMap((group) => [...group, undefined]);
+    };
+    const writers = Array.from({ length: 8 }, async () => {
+      while (!killed) {
+        let batch = Array.from({ length: 10 }, () => ({ userId: users[Math.floor(Math.random() * users.length)]!, likerId: `r${round}-liker-${next++}` }));
+        const stored = [...acked.values()];
+        if (stored.length > 0 && Math.random() < 0.2) {
+          const repeat = stored[Math.floor(Math.random() * stored.length)]!;
+          // A redelivery: the same (user, liker) again, never twice in one batch.
+          if (!batch.some((like) => like.userId === repeat.userId && like.likerId === repeat.likerId)) batch[0] = { userId: repeat.userId, likerId: repeat.likerId };
+        }
+        let conflicts = 0;
+        while (batch.length > 0) {
+          try {
+            await client.send(new TransactWriteItemsCommand({ TransactItems: transaction(batch) }));
+            if (killed) return;
+            const at = performance.now();
+            const id = ++result.transactions;
+            for (const like of batch) acked.set(`${like.userId}/${like.likerId}`, { ...like, at, transaction: id });
+            break;
+          } catch (error) {
+            if (killed) return;
+            if (!(error instanceof TransactionCanceledException)) {
+              result.errors.push(String(error));
+              return;
+            }
+            const reasons = error.CancellationReasons ?? [];
+            const order = actionOrder(batch);
+            const repeated = new Set(order.filter((like, i) => like && reasons[i]?.Code === "ConditionalCheckFailed"));
+            if (repeated.size > 0) {
+              result.cancelledByRepeat++;
+              batch = batch.filter((like) => !repeated.has(like));
+              continue;
+            }
+            if (reasons.some((reason) => reason.Code === "TransactionConflict") && ++conflicts <= 8) {
+              result.cancelledByConflict++;
+              await sleep(Math.random() * Math.min(1000, 25 * 2 ** conflicts));
+              continue;
+            }
+            result.errors.push(`cancelled: ${reasons.map((reason) => reason.Code ?? "?").join(",")}`);
+            break;
+          }
+        }
+      }
+    });
+    await loadUntil(loadMs, () => acked.size >= 200);
+    killed = true;
+    killedAt = performance.now();
+    process.kill(first.pid!, "SIGKILL");
+    await Promise.all(writers);
+    client.destroy();
+    await first.stop();
+
+    const second = await startDynamoDb({ port: await freePort(), dbPath: dir });
+    const reader = new DynamoDBClient({ ...common, endpoint: second.endpoint });
+    try {
+      const likes = [...acked.values()];
+      const found = new Set<string>();
+      for (let i = 0; i < likes.length; i += 100) {
+        const { Responses } = await reader.send(
+          new BatchGetItemCommand({
+            RequestItems: { [table]: { Keys: likes.slice(i, i + 100).map(({ userId, likerId }) => likeKey(userId, likerId)), ConsistentRead: true } },
+          }),
+        );
+        for (const item of Responses?.[table] ?? []) found.add(`${item.pk!.S!.slice("USER#".length)}/${item.sk!.S!.slice("LIKE#".length)}`);
+      }
+      const lost = likes.filter(({ userId, likerId }) => !found.has(`${userId}/${likerId}`));
+      for (const userId of users) {
+        const { Item } = await reader.send(new GetItemCommand({ TableName: table, Key: profileKey(userId), ConsistentRead: true }));
+        const { Count } = await reader.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: "pk = :pk AND begins_with(sk, :like)",
+            ExpressionAttributeValues: { ":pk": { S: `USER#${userId}` }, ":like": { S: "LIKE#" } },
+            ConsistentRead: true,
+          }),
+        );
+        if (Number(Item?.likes?.N ?? 0) !== Count) result.countMismatches++;
+      }
+      result.acknowledged = likes.length;
+      result.lost = lost.length;
+      result.lostAckedMsBeforeKill = lost.map((like) => killedAt - like.at);
+      const ackedAt = new Map(likes.map((like) => [like.transaction, killedAt - like.at]));
+      const lostTransactions = new Set(lost.map((like) => like.transaction));
+      // A transaction is lost whole or not at all (the counts say so too): a partly found one would show here as not lost.
+      result.lostTransactionsMsBeforeKill = [...lostTransactions].filter((id) => likes.every((like) => like.transaction !== id || lost.includes(like))).map((id) => ackedAt.get(id)!);
+      result.lastTransactionsMsBeforeKill = [...ackedAt.values()].filter((ms) => ms <= 100).sort((a, b) => a - b);
+      result.recent = {
+        acknowledged: [...ackedAt.values()].filter((ms) => ms <= recentMs).length,
+        lost: result.lostTransactionsMsBeforeKill.filter((ms) => ms <= recentMs).length,
+      };
+      return result;
     } finally {
       reader.destroy();
       await second.stop();
@@ -227,14 +499,17 @@ async function runtimeRound(loadMs: number, log: (message: string) => void) {
     await loadUntil(loadMs, () => users.size >= 20 && likes.size >= 20 && avatars.size >= 20);
     killed = true;
     killedAt = performance.now();
+    const killedAtWall = Date.now();
     process.kill(-child.pid!, "SIGKILL");
     await Promise.all(workers);
     await new Promise((resolve) => (child!.exitCode !== null || child!.signalCode !== null ? resolve(undefined) : child!.once("exit", resolve)));
     log(`killed after ${users.size} users, ${likes.size} likes, ${avatars.size} avatars acknowledged`);
+    // Before the restart, which replays and compacts it: what the queue held, received and deleted at the kill.
+    const journal = await readFile(join(dataDir, "sqs", "messages.jsonl"), "utf8").catch(() => "");
 
     const runtime = await startWhenFree(dataDir, ports);
     try {
-      return await verify(runtime, { users, likes, avatars, killedAt, seed });
+      return await verify(runtime, { users, likes, avatars, killedAt, killedAtWall, seed, journal });
     } finally {
       await runtime.stop();
     }
@@ -284,7 +559,11 @@ async function verify(
     likes: Map<string, { userId: string; likerId: string; at: number }>;
     avatars: Map<string, number>;
     killedAt: number;
+    /** Date.now() at the kill: the journal's receive times are wall-clock. */
+    killedAtWall: number;
     seed: Seed;
+    /** The queue's journal as the kill left it. */
+    journal: string;
   },
 ) {
   const dynamodb = new DynamoDBClient({ ...common, endpoint: runtime.endpoints.dynamodb });
@@ -306,8 +585,24 @@ async function verify(
     }
     const lostUsers: number[] = [];
     for (const [id, at] of acked.users) if (!(await exists(`USER#${id}`, "PROFILE"))) lostUsers.push(acked.killedAt - at);
-    const lostLikes: number[] = [];
-    for (const like of acked.likes.values()) if (!(await exists(`USER#${like.userId}`, `LIKE#${like.likerId}`))) lostLikes.push(acked.killedAt - like.at);
+    const dlq = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: runtime.resources.dlqUrl, AttributeNames: ["ApproximateNumberOfMessages"] }));
+    const lostLikes: LostLike[] = [];
+    const messages = likeMessages(acked.journal, queueName(runtime.resources.queueUrl), queueName(runtime.resources.dlqUrl));
+    // Where every acknowledged like's message stood at the kill: shows the journal copy was read.
+    const atKill: Record<LostLike["message"], number> = { deleted: 0, queued: 0, dlq: 0, absent: 0 };
+    for (const like of acked.likes.values()) {
+      const message = messages.get(`${like.userId}/${like.likerId}`);
+      atKill[message?.state ?? "absent"]++;
+      if (await exists(`USER#${like.userId}`, `LIKE#${like.likerId}`)) continue;
+      lostLikes.push({
+        userId: like.userId,
+        likerId: like.likerId,
+        ackedMsBeforeKill: acked.killedAt - like.at,
+        message: message?.state ?? "absent",
+        receives: message?.receives ?? 0,
+        ...(message?.lastReceivedAt !== undefined ? { lastReceivedMsBeforeKill: acked.killedAtWall - message.lastReceivedAt } : {}),
+      });
+    }
     // Counted once: each liked user's count is exactly its like items.
     let countMismatches = 0;
     for (const userId of acked.seed.likedUsers) {
@@ -334,10 +629,13 @@ async function verify(
     return {
       figures: {
         users: figure("users", acked.users.size, lostUsers),
-        likes: figure("likes", acked.likes.size, lostLikes),
+        likes: figure("likes", acked.likes.size, lostLikes.map((like) => like.ackedMsBeforeKill)),
         avatars: figure("avatars", acked.avatars.size, lostAvatars),
       } as Record<string, LossFigure>,
       countMismatches,
+      dlqMessages: Number(dlq.Attributes?.ApproximateNumberOfMessages ?? 0),
+      lostLikes,
+      atKill,
     };
   } finally {
     dynamodb.destroy();
@@ -346,28 +644,121 @@ async function verify(
   }
 }
 
+/**
+ * Each like's message as the journal tells it (packages/local/src/queue/journal.ts: `put`, `recv`,
+ * `del`, `purge` lines), by `${userId}/${likerId}`. The kill can cut the last line short: it is skipped,
+ * as the journal's own replay does. Nothing was compacted away: a round writes far fewer lines than
+ * the journal's compaction threshold.
+ */
+function likeMessages(journal: string, queue: string, dlq: string) {
+  const byId = new Map<string, { key: string; state: LostLike["message"]; receives: number; lastReceivedAt?: number }>();
+  for (const line of journal.split("\n")) {
+    let entry: { t: string; q: string; r?: { MessageId: string; MessageBody?: string }; m?: [string, number][]; at?: number; id?: string };
+    try {
+      entry = JSON.parse(line) as typeof entry;
+    } catch {
+      continue;
+    }
+    if (entry.t === "put" && entry.r) {
+      const seen = byId.get(entry.r.MessageId);
+      if (entry.q === dlq && seen) seen.state = "dlq";
+      else if (entry.q === queue) {
+        const body = JSON.parse(String(entry.r.MessageBody)) as { userId: string; likerId: string };
+        byId.set(entry.r.MessageId, { key: `${body.userId}/${body.likerId}`, state: "queued", receives: 0 });
+      }
+    } else if (entry.t === "recv" && entry.q === queue) {
+      for (const [id, count] of entry.m ?? []) {
+        const message = byId.get(id);
+        if (message) {
+          message.receives = count;
+          message.lastReceivedAt = entry.at;
+        }
+      }
+    } else if (entry.t === "del" && entry.q === queue && entry.id) {
+      const message = byId.get(entry.id);
+      if (message) message.state = "deleted";
+    }
+  }
+  return new Map([...byId.values()].map((message) => [message.key, message]));
+}
+
+const queueName = (url: string) => new URL(url).pathname.split("/").filter(Boolean).at(-1) ?? "";
+
 // ---- report ----------------------------------------------------------------------------------------
 
-function report(baseline: LossFigure, runtime: LossFigure[], countMismatches: number, loadMs: number) {
+function report({
+  baseline,
+  transactions,
+  runtime,
+  countMismatches,
+  dlqMessages,
+  lostLikes,
+  atKill,
+  loadMs,
+}: {
+  baseline: LossFigure;
+  transactions: TransactionBaseline;
+  runtime: LossFigure[];
+  countMismatches: number;
+  dlqMessages: number;
+  lostLikes: LostLike[];
+  atKill: Record<LostLike["message"], number>;
+  loadMs: number;
+}) {
   const lostText = (figure: LossFigure) =>
     figure.lost === 0
       ? `0 of ${figure.acknowledged} lost`
       : `${figure.lost} of ${figure.acknowledged} lost (acknowledged ${Math.round(Math.min(...figure.lostAckedMsBeforeKill))}–${Math.round(Math.max(...figure.lostAckedMsBeforeKill))} ms before the kill)`;
+  const states: Record<LostLike["message"], string> = {
+    deleted: "message deleted by the subscriber: the store acknowledged it and lost it",
+    queued: "message still queued at the kill: the restart's delivery did not count it",
+    dlq: "message in the dead-letter queue",
+    absent: "no message in the journal: the queue lost it",
+  };
+  const attribution = (Object.keys(states) as LostLike["message"][])
+    .map((state) => [state, lostLikes.filter((like) => like.message === state).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([state, count]) => `${count} ${states[state]}`)
+    .join("; ");
+  const besides: Record<string, string | undefined> = {
+    users: `DynamoDB Local alone: PutItem ${lostText(baseline)}; TransactWriteItems ${lostText(transactions)} likes`,
+    likes: `DynamoDB Local alone, subscriber-shaped TransactWriteItems: ${lostText(transactions)} likes`,
+  };
+  const keys = ["users", "likes", "avatars"];
   const rows: { figure: string; value: string; baseline?: string; goal: string }[] = [
-    ...runtime.map((figure) => ({ figure: `kill -9 of the runtime: ${figure.kind}`, value: lostText(figure), baseline: `plain SDK to DynamoDB Local: ${lostText(baseline)}`, goal: "0 lost" })),
+    ...runtime.map((figure, i) => ({
+      figure: `kill -9 of the runtime: ${figure.kind}`,
+      value: keys[i] === "likes" && lostLikes.length > 0 ? `${lostText(figure)}; ${attribution}` : lostText(figure),
+      ...(besides[keys[i]!] ? { baseline: besides[keys[i]!] } : {}),
+      goal: "0 lost",
+    })),
     { figure: "liked users whose count differs from their like items after the restart", value: String(countMismatches), goal: "0" },
+    { figure: "kill -9 of DynamoDB Local alone: PutItem (plain SDK, 16 writers)", value: lostText(baseline), goal: "0 lost" },
+    {
+      figure: "kill -9 of DynamoDB Local alone: likes in subscriber-shaped TransactWriteItems (plain SDK, 8 writers)",
+      value: `${lostText(transactions)}, ${transactions.lostTransactionsMsBeforeKill.length} whole transactions of ${transactions.transactions}; ${transactions.countMismatches} counts off their like items`,
+      goal: "0 lost",
+    },
   ];
   const goals = [
     ...runtime.map((figure) => ({ goal: `no acknowledged write lost to kill -9: ${figure.kind}`, measured: `${figure.lost} of ${figure.acknowledged}`, met: figure.lost === 0, gap: figure.lost === 0 ? 1 : Number.POSITIVE_INFINITY })),
     { goal: "each like counted once after kill -9", measured: `${countMismatches} users off`, met: countMismatches === 0, gap: countMismatches === 0 ? 1 : Number.POSITIVE_INFINITY },
   ];
+  const recentText = (figure: LossFigure, unit: string) =>
+    `${unit} acknowledged in the last ${recentMs} ms before a kill: ${figure.recent?.acknowledged ?? 0}, of which lost: ${figure.recent?.lost ?? 0}`;
   const notes = [
     `Each round sends ${loadMs} ms of load from 8 concurrent clients (create a user → like another user as a new liker → upload the new user's avatar), then SIGKILLs the runtime's process group (Node, DynamoDB Local's JVM, s3rver) and starts a new runtime on the same data folder; a write counts as acknowledged if its answer arrived before the kill.`,
-    "The baseline does the same to DynamoDB Local alone: 16 concurrent PutItems through the AWS SDK, SIGKILL of its JVM, a restart on the same -dbPath, and a consistent read of every acknowledged key.",
-    "Likes are in the queue's journal (<data>/sqs/messages.jsonl) before the 202; the restart replays it and the subscriber counts what was not yet counted.",
+    `The PutItem baseline does the same to DynamoDB Local alone: 16 concurrent PutItems through the AWS SDK, SIGKILL of its JVM, a restart on the same -dbPath, and a consistent read of every acknowledged key. ${recentText(baseline, "PutItems")}.`,
+    `The transaction baseline writes what the likes subscriber writes, without the runtime: 8 concurrent writers, each transaction a batch of 10 likes over 5 users (per user its conditional like puts, then \`ADD likes :n\` on the profile); about one batch in five repeats a stored like (a redelivery), which cancels it, and it is written again without that like. This run: ${transactions.transactions} transactions acknowledged, ${transactions.cancelledByRepeat} cancelled by a repeated like, ${transactions.cancelledByConflict} by a conflict (tried again); ${recentText(transactions, "transactions")} (whole)${transactions.errors.length > 0 ? `, ${transactions.errors.length} other errors before the kill (${[...new Set(transactions.errors)].slice(0, 3).join(" | ")})` : ""}. After the restart every acknowledged like item is looked for and each user's count compared with its like items.`,
+    "Likes are in the queue's journal (<data>/sqs/messages.jsonl) before the 202; the restart replays it and the subscriber counts what was not yet counted. A copy of the journal taken right after the kill says what became of each lost like's message (deleted by the subscriber, which it does only after the like is counted or settled; still queued; in the DLQ; or absent).",
+    `The acknowledged likes' messages at the kills, per the journal copies: ${atKill.deleted} deleted (counted), ${atKill.queued} still queued, ${atKill.dlq} in the DLQ, ${atKill.absent} absent. Dead-letter queue after the restarts: ${dlqMessages} messages.`,
+    ...lostLikes.map(
+      (like) =>
+        `Lost like ${like.userId}/${like.likerId}: 202 ${Math.round(like.ackedMsBeforeKill)} ms before the kill; ${states[like.message]} (received ${like.receives}×${like.lastReceivedMsBeforeKill === undefined ? "" : `, last ${Math.round(like.lastReceivedMsBeforeKill)} ms before the kill`}).`,
+    ),
   ];
   const markdown = ["| figure | value | beside | goal |", "|---|---|---|---|", ...rows.map((row) => `| ${row.figure} | ${row.value} | ${row.baseline ?? ""} | ${row.goal} |`)].join("\n");
-  return { figures: { baseline, runtime, countMismatches }, rows, notes, goals, markdown };
+  return { figures: { baseline, transactions, runtime, countMismatches, dlqMessages, lostLikes, atKill }, rows, notes, goals, markdown };
 }
 
 // ---- helpers ---------------------------------------------------------------------------------------
