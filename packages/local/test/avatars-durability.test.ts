@@ -1,17 +1,15 @@
-import { fork } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import sharp from "sharp";
+import { exited, fixedPorts, forkRuntime, killGroup, waitUntilFree } from "./support/killable-runtime";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { manifest } from "../../../infra/manifest";
 import { createTokenSigner, issuerUrl, loadOrCreateIssuerKey } from "../src/auth";
-import { createMemoryLogger, localCredentials, localRegion, portSettings, start } from "../src/index";
-import type { Runtime, RuntimePorts } from "../src/index";
-import { assertPortFree, freePort } from "../src/ports";
+import { createMemoryLogger, localCredentials, localRegion, start } from "../src/index";
+import type { Runtime } from "../src/index";
 import { notificationJournalPath, readPendingNotifications } from "../src/s3/notification-journal";
 import { listenToHandlers } from "./support/channel";
 import type { Reports } from "./support/channel";
@@ -47,12 +45,6 @@ const subscriberDown = {
   asyncRetryDelaysMs: [3_600_000],
 };
 
-/** Fixed for the whole test: tokens name their issuer's URL, port included, and grants the S3 front's. */
-async function fixedPorts(): Promise<RuntimePorts> {
-  const names = Object.keys(portSettings) as (keyof RuntimePorts)[];
-  return Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()]))) as unknown as RuntimePorts;
-}
-
 interface Upload {
   userId: string;
   key: string;
@@ -82,31 +74,6 @@ async function uploadAvatar(apiUrl: string, token: string, name: string): Promis
 
 const pendingKeys = () => readPendingNotifications(notificationJournalPath(dataDir)).map((notification) => notification.key).sort();
 
-function killGroup(child: ChildProcess): void {
-  try {
-    process.kill(-child.pid!, "SIGKILL");
-  } catch {
-    // Already gone.
-  }
-}
-
-const exited = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once("exit", () => resolve());
-  });
-
-/** A killed JVM's threads may hold its port for a moment after its main thread is gone. */
-async function waitUntilFree(ports: number[]): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  for (const port of ports) {
-    while (await assertPortFree(port, "a test").then(() => false, () => true)) {
-      if (Date.now() > deadline) throw new Error(`port ${port} is still busy`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
-
 describe("an avatar upload answered 204 is processed", () => {
   it("after a SIGKILL right after the 204, and after a stop while its subscriber fails, each once", { timeout: 240_000 }, async () => {
     const ports = await fixedPorts();
@@ -116,17 +83,9 @@ describe("an avatar upload answered 204 is processed", () => {
     const apiUrl = `http://127.0.0.1:${ports.api}`;
 
     // Run 1, in a process group of its own so one kill takes the runtime, its JVM and s3rver together.
-    const child = fork(fileURLToPath(new URL("./support/runtime-process.ts", import.meta.url)), [], {
-      execArgv: ["--import", "tsx"],
-      env: { ...process.env, RUNTIME_DATA_DIR: dataDir, RUNTIME_PORTS: JSON.stringify(ports), RUNTIME_OPTIONS: JSON.stringify(subscriberDown) },
-      stdio: "ignore",
-      detached: true,
-    });
+    const { child, ready } = forkRuntime({ dataDir, ports, options: subscriberDown });
     children.push(child);
-    await new Promise<void>((resolve, reject) => {
-      child.once("message", () => resolve());
-      child.once("exit", (code) => reject(new Error(`the runtime process exited (${code}) before it was ready`)));
-    });
+    await ready;
     const killed = await uploadAvatar(apiUrl, token, "killed");
     killGroup(child);
     await exited(child);

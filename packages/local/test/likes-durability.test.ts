@@ -1,4 +1,4 @@
-import { fork, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -6,12 +6,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DynamoDBClient, GetItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { exited, fixedPorts, forkRuntime, killGroup, waitUntilFree } from "./support/killable-runtime";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { likeKey } from "@users/core/likes";
 import { userKey } from "@users/core/users";
 import { createMemoryLogger, localCredentials, portSettings, start } from "../src/index";
 import type { Runtime, RuntimePorts } from "../src/index";
-import { assertPortFree, freePort } from "../src/ports";
 
 /**
  * SPEC: a 202 is a promise. Likes are accepted by a runtime on disk, which is then stopped the hard
@@ -35,12 +35,6 @@ interface Like {
   userId: string;
   likerId: string;
   token: string;
-}
-
-/** Fixed for the whole test: tokens name their issuer's URL, port included. */
-async function fixedPorts(): Promise<RuntimePorts> {
-  const names = Object.keys(portSettings) as (keyof RuntimePorts)[];
-  return Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()]))) as unknown as RuntimePorts;
 }
 
 async function startHere(ports: RuntimePorts): Promise<Runtime> {
@@ -163,48 +157,14 @@ async function tempLeftovers(jvmPid: number, since: number): Promise<string[]> {
   return leftovers;
 }
 
-/** A killed JVM's threads may hold its port for a moment after its main thread is gone. */
-async function waitUntilFree(ports: number[]): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  for (const port of ports) {
-    while (await assertPortFree(port, "a test").then(() => false, () => true)) {
-      if (Date.now() > deadline) throw new Error(`port ${port} is still busy`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
-
-function killGroup(child: ChildProcess): void {
-  try {
-    process.kill(-child.pid!, "SIGKILL");
-  } catch {
-    // Already gone.
-  }
-}
-
-const exited = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
-    else child.once("exit", (code) => resolve(code));
-  });
-
 describe("a 202 is a promise", () => {
   it("every like accepted before a SIGKILL of the whole runtime is counted once after a restart", { timeout: 240_000 }, async () => {
     const ports = await fixedPorts();
     const likes = await prepare(ports, 5, 40);
 
-    // In a process group of its own, so one kill takes the runtime, its JVM and s3rver together.
-    const child = fork(fileURLToPath(new URL("./support/runtime-process.ts", import.meta.url)), [], {
-      execArgv: ["--import", "tsx"],
-      env: { ...process.env, RUNTIME_DATA_DIR: dataDir, RUNTIME_PORTS: JSON.stringify(ports) },
-      stdio: "ignore",
-      detached: true,
-    });
+    const { child, ready } = forkRuntime({ dataDir, ports });
     children.push(child);
-    await new Promise<void>((resolve, reject) => {
-      child.once("message", () => resolve());
-      child.once("exit", (code) => reject(new Error(`the runtime process exited (${code}) before it was ready`)));
-    });
+    await ready;
 
     const jvmPid = (JSON.parse(await readFile(join(dataDir, "run", (await readdir(join(dataDir, "run"))).find((file) => file.startsWith("dynamodb-"))!), "utf8")) as { pid: number }).pid;
     const startedAt = Date.now();

@@ -1,5 +1,4 @@
-import { closeSync, existsSync, fdatasync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
-import { dirname } from "node:path";
+import { openJournalFile, readJournal } from "../journal-file";
 
 /**
  * The queue's messages on disk: an append-only file of what happened to them (sent, received,
@@ -7,9 +6,7 @@ import { dirname } from "node:path";
  * way at all — Ctrl-C or `kill -9` — hands every accepted message to the next start.
  *
  * A line is written before the emulator answers the request that caused it (see `flush`), so a
- * client that got its answer has its message in the file. The file lives in the OS's page cache at
- * that point: a killed process cannot lose it. An OS crash or power loss could lose the last second:
- * the file is synced once a second, not per message (which would cost a disk flush per like).
+ * client that got its answer has its message in the file (what that promises: ../journal-file.ts).
  */
 export interface StoredMessage {
   queue: string;
@@ -51,30 +48,20 @@ export interface MessageJournal {
 const compactAfterLines = 20_000;
 
 export function openMessageJournal(path: string): MessageJournal {
-  mkdirSync(dirname(path), { recursive: true });
-  const live = replay(path);
+  const live = new Map<string, StoredMessage>();
+  for (const entry of readJournal<Entry>(path)) apply(live, entry);
   const stored = new Map<string, StoredMessage[]>();
   for (const message of live.values()) {
     const list = stored.get(message.queue) ?? [];
     list.push(message);
     stored.set(message.queue, list);
   }
-  let fd = rewrite(path, live.values());
-  let lines = live.size;
-  let pending: string[] = [];
-  let dirty = false;
-
-  // Bounds what an OS crash could lose to about a second; a killed process loses nothing either way.
-  const syncTimer = setInterval(() => {
-    if (!dirty) return;
-    dirty = false;
-    fdatasync(fd, () => undefined);
-  }, 1000);
-  syncTimer.unref();
+  const file = openJournalFile<Entry>(path, { snapshot: () => [...live.values()].map(asPut), live: () => live.size, compactAfterLines });
+  let pending: Entry[] = [];
 
   const record = (entry: Entry) => {
     apply(live, entry);
-    pending.push(JSON.stringify(entry));
+    pending.push(entry);
   };
 
   const journal: MessageJournal = {
@@ -91,48 +78,31 @@ export function openMessageJournal(path: string): MessageJournal {
     deleted: (queue, id) => record({ t: "del", q: queue, id }),
     purged: (queue) => record({ t: "purge", q: queue }),
     flush() {
-      if (pending.length === 0) return;
-      const text = `${pending.join("\n")}\n`;
-      lines += pending.length;
+      const entries = pending;
       pending = [];
-      writeSync(fd, text);
-      dirty = true;
-      if (lines > compactAfterLines && lines > 4 * live.size) {
-        closeSync(fd);
-        fd = rewrite(path, live.values());
-        lines = live.size;
-      }
+      file.append(entries);
     },
     size: () => live.size,
     close() {
-      clearInterval(syncTimer);
       journal.flush();
-      fsyncSync(fd);
-      closeSync(fd);
+      file.close();
     },
   };
   return journal;
 }
 
-/** The messages the file holds: a `put` adds (or moves, for a redrive to the DLQ), `del`/`purge` remove. */
-function replay(path: string): Map<string, StoredMessage> {
-  const live = new Map<string, StoredMessage>();
-  if (!existsSync(path)) return live;
-  const lines = readFileSync(path, "utf8").split("\n");
-  for (const line of lines) {
-    if (!line) continue;
-    let entry: Entry;
-    try {
-      entry = JSON.parse(line) as Entry;
-    } catch {
-      // Only the last line can be cut short (a kill during the write): its request was never answered.
-      continue;
-    }
-    apply(live, entry);
-  }
-  return live;
+/** A message as the one entry that recreates it, receives included. */
+function asPut(message: StoredMessage): Entry {
+  return {
+    t: "put",
+    q: message.queue,
+    r: message.record,
+    ...(message.receives > 0 ? { n: message.receives } : {}),
+    ...(message.firstReceivedAt !== undefined ? { f: message.firstReceivedAt } : {}),
+  };
 }
 
+/** A `put` adds (or moves, for a redrive to the DLQ), `del`/`purge` remove. */
 function apply(live: Map<string, StoredMessage>, entry: Entry): void {
   switch (entry.t) {
     case "put":
@@ -159,31 +129,4 @@ function apply(live: Map<string, StoredMessage>, entry: Entry): void {
       for (const [id, message] of live) if (message.queue === entry.q) live.delete(id);
       return;
   }
-}
-
-/** Writes the live messages to a new file and swaps it in (rename is atomic); returns its fd for appending. */
-function rewrite(path: string, messages: Iterable<StoredMessage>): number {
-  const next = `${path}.next`;
-  const fd = openSync(next, "w");
-  let chunk: string[] = [];
-  const write = () => {
-    if (chunk.length > 0) writeSync(fd, `${chunk.join("\n")}\n`);
-    chunk = [];
-  };
-  for (const message of messages) {
-    const entry: Entry = {
-      t: "put",
-      q: message.queue,
-      r: message.record,
-      ...(message.receives > 0 ? { n: message.receives } : {}),
-      ...(message.firstReceivedAt !== undefined ? { f: message.firstReceivedAt } : {}),
-    };
-    chunk.push(JSON.stringify(entry));
-    if (chunk.length >= 1000) write();
-  }
-  write();
-  fsyncSync(fd);
-  closeSync(fd);
-  renameSync(next, path);
-  return openSync(path, "a");
 }

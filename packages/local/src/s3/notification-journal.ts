@@ -1,6 +1,6 @@
-import { closeSync, existsSync, fdatasync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type { ObjectCreatedEventName } from "../events/s3";
+import { openJournalFile, readJournal } from "../journal-file";
 
 /**
  * The bucket notifications S3 owes a subscriber, on disk: an append-only file of notifications
@@ -9,10 +9,8 @@ import type { ObjectCreatedEventName } from "../events/s3";
  * through its retries; offline, the runtime is that queue, so a runtime stopped before the subscriber
  * finished — Ctrl-C or `kill -9` — hands what is still owed to the next start.
  *
- * A notification is written (writeSync) before the upload's answer is sent, so an uploader that got
- * its 2xx has its notification in the file: a killed process cannot lose what is in the page cache.
- * An OS crash or power loss could lose the last second (the file is synced once a second when
- * written to, as the queue's journal is).
+ * A notification is written before the upload's answer is sent, so an uploader that got its 2xx has
+ * its notification in the file (what that promises: ../journal-file.ts).
  */
 export interface PendingNotification {
   /** The upload's `x-amz-request-id`: unique per request, so per notification. */
@@ -53,31 +51,14 @@ export function notificationJournalPath(dataDir: string): string {
 const compactAfterLines = 1000;
 
 export function openNotificationJournal(path: string): NotificationJournal {
-  mkdirSync(dirname(path), { recursive: true });
   const live = replay(path);
   let stored = [...live.values()];
-  let fd: number | undefined = rewrite(path, live.values());
-  let lines = live.size;
-  let dirty = false;
-
-  const syncTimer = setInterval(() => {
-    if (!dirty || fd === undefined) return;
-    dirty = false;
-    fdatasync(fd, () => undefined);
-  }, 1000);
-  syncTimer.unref();
-
-  const append = (entry: Entry) => {
-    if (fd === undefined) return;
-    writeSync(fd, `${JSON.stringify(entry)}\n`);
-    lines += 1;
-    dirty = true;
-    if (lines > compactAfterLines && lines > 4 * live.size) {
-      closeSync(fd);
-      fd = rewrite(path, live.values());
-      lines = live.size;
-    }
-  };
+  const file = openJournalFile<Entry>(path, {
+    snapshot: () => [...live.values()].map((notification) => ({ t: "new", n: notification }) as const),
+    live: () => live.size,
+    compactAfterLines,
+  });
+  let closed = false;
 
   return {
     path,
@@ -87,21 +68,18 @@ export function openNotificationJournal(path: string): NotificationJournal {
       return taken;
     },
     accepted(notification) {
-      if (fd === undefined) return;
+      if (closed) return;
       live.set(notification.id, notification);
-      append({ t: "new", n: notification });
+      file.append([{ t: "new", n: notification }]);
     },
     finished(id) {
-      if (fd === undefined || !live.delete(id)) return;
-      append({ t: "done", id });
+      if (closed || !live.delete(id)) return;
+      file.append([{ t: "done", id }]);
     },
     pending: () => live.size,
     close() {
-      if (fd === undefined) return;
-      clearInterval(syncTimer);
-      fsyncSync(fd);
-      closeSync(fd);
-      fd = undefined;
+      closed = true;
+      file.close();
     },
   };
 }
@@ -126,30 +104,9 @@ export function readPendingNotifications(path: string): PendingNotification[] {
 
 function replay(path: string): Map<string, PendingNotification> {
   const live = new Map<string, PendingNotification>();
-  if (!existsSync(path)) return live;
-  for (const line of readFileSync(path, "utf8").split("\n")) {
-    if (!line) continue;
-    let entry: Entry;
-    try {
-      entry = JSON.parse(line) as Entry;
-    } catch {
-      // Only the last line can be cut short (a kill during the write): that upload was never answered.
-      continue;
-    }
+  for (const entry of readJournal<Entry>(path)) {
     if (entry.t === "new") live.set(entry.n.id, entry.n);
-    else if (entry.t === "done") live.delete(entry.id);
+    else live.delete(entry.id);
   }
   return live;
-}
-
-/** Writes the pending notifications to a new file and swaps it in (rename is atomic); returns its fd for appending. */
-function rewrite(path: string, notifications: Iterable<PendingNotification>): number {
-  const next = `${path}.next`;
-  const fd = openSync(next, "w");
-  const text = [...notifications].map((notification) => `${JSON.stringify({ t: "new", n: notification } satisfies Entry)}\n`).join("");
-  if (text) writeSync(fd, text);
-  fsyncSync(fd);
-  closeSync(fd);
-  renameSync(next, path);
-  return openSync(path, "a");
 }
