@@ -29,6 +29,13 @@ export interface QueuePollerOptions extends EventSourceSettings {
   maxConcurrency?: number;
   /** How long `stop()` lets batches in flight finish before leaving them to the queue (default 1000 ms). */
   drainMs?: number;
+  /**
+   * How long a handled batch's messages stay in flight before they are deleted (default 0), without
+   * holding up the next receive. The runtime sets it against DynamoDB Local, which can answer a
+   * transaction some milliseconds before it is on disk (docs/OFFLINE.md): a kill inside that window
+   * then leaves the messages queued, and their redelivery settles each like once. A stop deletes at once.
+   */
+  deleteDelayMs?: number;
 }
 
 export interface QueuePoller {
@@ -69,6 +76,9 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
   const waitSeconds = Math.min(20, Math.max(1, options.windowSeconds));
   const inFlight = new Set<Promise<void>>();
   const loops = new Set<Promise<void>>();
+  const deferredDeletes = new Set<Promise<void>>();
+  let deleteNow = () => {};
+  const stopping = new Promise<void>((resolve) => (deleteNow = resolve));
   const { transport } = options;
 
   const scaling = createPollerScaling({
@@ -117,7 +127,12 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
       failed = new Set(ids);
     }
     // Deleted even while stopping: the queue is still up until the poller's stop returns.
-    await deleteMessages(messages.filter((message) => !failed.has(message.MessageId ?? "")));
+    const handled = messages.filter((message) => !failed.has(message.MessageId ?? ""));
+    if (!options.deleteDelayMs || stopped) return deleteMessages(handled);
+    const deferred = Promise.race([sleep(options.deleteDelayMs), stopping])
+      .then(() => deleteMessages(handled))
+      .finally(() => deferredDeletes.delete(deferred));
+    deferredDeletes.add(deferred);
   }
 
   async function deleteMessages(messages: Message[]): Promise<void> {
@@ -146,6 +161,8 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
       // cut off when its function host stops, and its messages stay in the queue.
       const drained = await Promise.race([Promise.allSettled([...inFlight]).then(() => true), sleep(options.drainMs ?? 1000).then(() => false)]);
       if (!drained) options.log.warn(`queue poller: ${inFlight.size} batch(es) still running at stop: their messages stay queued`);
+      deleteNow();
+      await Promise.allSettled([...deferredDeletes]);
     },
   };
 }

@@ -30,6 +30,14 @@ export function issuerStep(ctx: StartContext): Step {
   };
 }
 
+/**
+ * How long a counted like's message waits before it is deleted when the table is DynamoDB Local's.
+ * The bench saw DynamoDB Local lose whole transactions it had acknowledged 11–13 ms before a
+ * `kill -9` (bench/durability.ts); a quarter second is twenty times that, and costs only in-flight time
+ * (well inside the visibility timeout, so no redelivery).
+ */
+const dynamoDbLocalDurabilityMarginMs = 250;
+
 /** Lambda's event source mapping on the likes queue, with the manifest's batch settings. */
 export function pollerStep(ctx: StartContext): Step {
   const { batch } = manifest.queue;
@@ -72,6 +80,8 @@ export function pollerStep(ctx: StartContext): Step {
         host: need(ctx.hosts, "functions").likes,
         log: ctx.log,
         ...(ctx.options.pollers ? { pollers: ctx.options.pollers } : {}),
+        // DynamoDB Local can acknowledge a transaction before it is on disk; a like's message outlives that.
+        ...(ctx.external.dynamodb ? {} : { deleteDelayMs: dynamoDbLocalDurabilityMarginMs }),
       });
       return async () => {
         await poller.stop();
