@@ -1,12 +1,13 @@
 /**
  * Prints an access token for the offline API: `npm run -s token -- --sub alice --scope "users:read"`.
- * It signs with the local issuer's key under `.data/issuer/` (creating it if needed), so it works
+ * It signs with the local issuer's key under `.data/issuer/` (or `--data-dir`'s; creating it if needed), so it works
  * whether or not `npm run dev` is running, and from any folder (`npm run -s --prefix <repo> token`):
  * every path is the repository's, never the current folder's.
  *
  * `--client-credentials` prints the local issuer's client-credentials settings instead, for a
  * script in another project to fetch its own tokens (`clientCredentialsToken` in @users/client).
  */
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   allScopes,
@@ -28,13 +29,15 @@ Prints a JWT that the offline API (npm run dev) accepts.
   --scope "<scopes>"  space-separated scopes (default: "${allScopes}");
                       --scope "" for a token without scopes
   --expires <span>    lifetime: seconds, or 30m, 1h, 7d (default: 1h)
+  --data-dir <dir>    the data folder of the runtime the token is for, as given to
+                      npm run dev -- --data-dir (default: .data/)
   --client-credentials
                       print TOKEN_URL, CLIENT_ID and CLIENT_SECRET of the local issuer's
                       client instead, for scripts that fetch their own tokens:
                       export $(npm run -s --prefix <repo> token -- --client-credentials)
   -h, --help          show this help
 
-The issuer URL is http://127.0.0.1:$ISSUER_PORT (default ${DEFAULT_ISSUER_PORT}); the key lives in .data/issuer/.
+The issuer URL is http://127.0.0.1:$ISSUER_PORT (default ${DEFAULT_ISSUER_PORT}); the key lives in <data folder>/issuer/.
 Example: curl -H "Authorization: Bearer $(npm run -s token)" http://127.0.0.1:3000/users`;
 
 async function main(): Promise<void> {
@@ -43,6 +46,7 @@ async function main(): Promise<void> {
       sub: { type: "string" },
       scope: { type: "string" },
       expires: { type: "string" },
+      "data-dir": { type: "string" },
       "client-credentials": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -53,9 +57,11 @@ async function main(): Promise<void> {
     return;
   }
 
+  // Resolved as npm run dev resolves its --data-dir: each runtime's issuer keeps its own key and client.
+  const dataDir = values["data-dir"] ? resolve(values["data-dir"]) : defaultDataDir;
   if (values["client-credentials"]) {
     // The same file `npm run dev` reads, so the secret matches the running issuer's.
-    const client = await loadOrCreateIssuerClient(defaultDataDir);
+    const client = await loadOrCreateIssuerClient(dataDir);
     console.log(`TOKEN_URL=${issuerUrl(issuerPortFromEnv())}/oauth2/token\nCLIENT_ID=${client.id}\nCLIENT_SECRET=${client.secret}`);
     return;
   }
@@ -65,7 +71,7 @@ async function main(): Promise<void> {
   // Allowed on purpose (to see how the API treats them), but worth a word on stderr.
   if (unknown.length > 0) console.error(`note: scopes the API does not define: ${unknown.join(", ")}`);
 
-  const key = await loadOrCreateIssuerKey(defaultDataDir);
+  const key = await loadOrCreateIssuerKey(dataDir);
   const sign = createTokenSigner({ key, issuer: issuerUrl(issuerPortFromEnv()), audience: manifest.auth.localAudience });
   console.log(await sign({ sub: values.sub, scope: values.scope, expiresIn }));
 }

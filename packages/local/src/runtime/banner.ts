@@ -1,4 +1,5 @@
 import { relative } from "node:path";
+import { defaultDataDir } from "../paths";
 import type { Runtime } from "./start";
 
 /** What a person needs on the first screen: where the API is, what exists, how to get a token. */
@@ -9,6 +10,8 @@ export function banner(runtime: Runtime, startupMs: number): string {
     ? `${shown(runtime.dataDir)}/ (kept between runs, queued likes and pending avatar notifications too; --reset empties it)`
     : "in memory (--in-memory): the table, the bucket, queued likes and pending avatar notifications go when it stops";
   const queued = runtime.queueJournal ? `; messages kept in ${shown(runtime.queueJournal)}` : "";
+  // The token script signs with the key in the runtime's data folder: another folder, another key.
+  const token = runtime.dataDir && runtime.dataDir !== defaultDataDir ? `npm run -s token -- --data-dir ${shown(runtime.dataDir)}` : "npm run -s token";
   const rows = [
     ...(runtime.consoleUrl ? [["Web console", `${runtime.consoleUrl}  (sign in as anyone; hot reload)`]] : []),
     ["API", runtime.apiUrl],
@@ -26,9 +29,9 @@ export function banner(runtime: Runtime, startupMs: number): string {
     "",
     ...rows.map(([label, value]) => `  ${label!.padEnd(width)}  ${value}`),
     "",
-    "  Get a token:  npm run -s token            (flags: --sub, --scope, --expires; see --help)",
+    `  Get a token:  ${token}            (flags: --sub, --scope, --expires; see --help)`,
     `  Try:          curl ${runtime.apiUrl}/health`,
-    `                curl -H "Authorization: Bearer $(npm run -s token)" ${runtime.apiUrl}/users`,
+    `                curl -H "Authorization: Bearer $(${token})" ${runtime.apiUrl}/users`,
     "",
     "  Function code reloads on save. Ctrl-C stops everything.",
     "",
