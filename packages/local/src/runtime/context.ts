@@ -55,6 +55,9 @@ export interface StartContext {
    */
   sandboxesCreated: Promise<void>;
   markSandboxesCreated(): void;
+  /** Settles once every step has started: work that can wait until then (the console's warmup) does. */
+  ready: Promise<void>;
+  markReady(): void;
   /** The S3 front starts before the uploads subscriber exists; it reports to whatever is wired here. */
   onObjectCreated: (object: CreatedObject) => void;
 }

@@ -82,6 +82,7 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
   for (const [service, endpoint] of Object.entries(external)) assertEndpointAllowed(service, endpoint, allowRemote);
 
   let resolveSandboxesCreated = () => {};
+  let resolveReady = () => {};
   const ctx: StartContext = {
     options,
     log: options.logger ?? createConsoleLogger(),
@@ -96,6 +97,8 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
     onObjectCreated: () => undefined,
     sandboxesCreated: new Promise<void>((resolve) => (resolveSandboxesCreated = resolve)),
     markSandboxesCreated: () => resolveSandboxesCreated(),
+    ready: new Promise<void>((resolve) => (resolveReady = resolve)),
+    markReady: () => resolveReady(),
   };
   if (options.iam !== false && !allowRemote) ctx.iam = createRuntimeIam(ctx.names, ctx.region, ctx.credentials, options.iam ?? {});
   const { log, dataDir, inMemory } = ctx;
@@ -217,6 +220,7 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
     },
   };
   log.info(`ready in ${Math.round(performance.now() - startedAt)} ms`);
+  ctx.markReady();
   return runtime;
 }
 
