@@ -27,6 +27,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   BatchGetItemCommand,
   CreateTableCommand,
+  type CreateTableCommandInput,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -184,46 +185,32 @@ function add(total: LossFigure, round: LossFigure): void {
 // ---- baseline: the SDK straight to DynamoDB Local -------------------------------------------------
 
 async function baselineRound(loadMs: number, round: number): Promise<LossFigure> {
-  const dir = await mkdtemp(join(tmpdir(), "users-durability-ddb-"));
-  const port = await freePort();
   const table = "durability-baseline";
-  try {
-    const first = await startDynamoDb({ port, dbPath: dir });
-    const client = new DynamoDBClient({ ...common, endpoint: first.endpoint, maxAttempts: 1 });
-    await client.send(
-      new CreateTableCommand({
-        TableName: table,
-        BillingMode: "PAY_PER_REQUEST",
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-      }),
-    );
-    const acked = new Map<string, number>();
-    let next = 0;
-    let killed = false;
-    let killedAt = 0;
-    const writers = Array.from({ length: 16 }, async () => {
-      while (!killed) {
-        const key = `r${round}-${next++}`;
-        try {
-          await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: key }, body: { S: "x".repeat(200) } } }));
-          if (!killed) acked.set(key, performance.now());
-        } catch {
-          return;
+  const acked = new Map<string, number>();
+  let next = 0;
+  return killedUnderLoad({
+    prefix: "users-durability-ddb-",
+    loadMs,
+    table: {
+      TableName: table,
+      BillingMode: "PAY_PER_REQUEST",
+      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+    },
+    enough: () => acked.size >= 200,
+    writers: (client, killed) =>
+      Array.from({ length: 16 }, async () => {
+        while (!killed()) {
+          const key = `r${round}-${next++}`;
+          try {
+            await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: key }, body: { S: "x".repeat(200) } } }));
+            if (!killed()) acked.set(key, performance.now());
+          } catch {
+            return;
+          }
         }
-      }
-    });
-    await loadUntil(loadMs, () => acked.size >= 200);
-    killed = true;
-    killedAt = performance.now();
-    process.kill(first.pid!, "SIGKILL");
-    await Promise.all(writers);
-    client.destroy();
-    await first.stop();
-
-    const second = await startDynamoDb({ port: await freePort(), dbPath: dir });
-    const reader = new DynamoDBClient({ ...common, endpoint: second.endpoint });
-    try {
+      }),
+    verify: async (reader, killedAt) => {
       const keys = [...acked.keys()];
       const found = new Set<string>();
       for (let i = 0; i < keys.length; i += 100) {
@@ -241,6 +228,44 @@ async function baselineRound(loadMs: number, round: number): Promise<LossFigure>
         lostAckedMsBeforeKill: lost.map((key) => killedAt - acked.get(key)!),
         recent: { acknowledged: recent.length, lost: recent.filter((key) => !found.has(key)).length },
       };
+    },
+  });
+}
+
+/**
+ * DynamoDB Local on disk (a temporary folder) with `table`, written to by `writers` for at least
+ * `loadMs` (longer until `enough()`), its JVM SIGKILLed, then started again on the same files:
+ * `verify` reads what survived, told when the kill came.
+ */
+async function killedUnderLoad<T>(input: {
+  prefix: string;
+  loadMs: number;
+  table: CreateTableCommandInput;
+  prepare?: (client: DynamoDBClient) => Promise<void>;
+  enough: () => boolean;
+  writers: (client: DynamoDBClient, killed: () => boolean) => Promise<void>[];
+  verify: (reader: DynamoDBClient, killedAt: number) => Promise<T>;
+}): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), input.prefix));
+  try {
+    const first = await startDynamoDb({ port: await freePort(), dbPath: dir });
+    const client = new DynamoDBClient({ ...common, endpoint: first.endpoint, maxAttempts: 1 });
+    await client.send(new CreateTableCommand(input.table));
+    await input.prepare?.(client);
+    let killed = false;
+    const writers = input.writers(client, () => killed);
+    await loadUntil(input.loadMs, input.enough);
+    killed = true;
+    const killedAt = performance.now();
+    process.kill(first.pid!, "SIGKILL");
+    await Promise.all(writers);
+    client.destroy();
+    await first.stop();
+
+    const second = await startDynamoDb({ port: await freePort(), dbPath: dir });
+    const reader = new DynamoDBClient({ ...common, endpoint: second.endpoint });
+    try {
+      return await input.verify(reader, killedAt);
     } finally {
       reader.destroy();
       await second.stop();
@@ -261,8 +286,6 @@ async function baselineRound(loadMs: number, round: number): Promise<LossFigure>
  * profile is tried again after a short backoff, as the store does.
  */
 async function transactionBaselineRound(loadMs: number, round: number): Promise<TransactionBaseline> {
-  const dir = await mkdtemp(join(tmpdir(), "users-durability-ddb-tx-"));
-  const port = await freePort();
   const table = "durability-transactions";
   const users = Array.from({ length: 5 }, (_, i) => `tx-user-${i}`);
   const likeKey = (userId: string, likerId: string) => ({ pk: { S: `USER#${userId}` }, sk: { S: `LIKE#${likerId}` } });
@@ -280,108 +303,97 @@ async function transactionBaselineRound(loadMs: number, round: number): Promise<
     countMismatches: 0,
     errors: [],
   };
-  try {
-    const first = await startDynamoDb({ port, dbPath: dir });
-    const client = new DynamoDBClient({ ...common, endpoint: first.endpoint, maxAttempts: 1 });
-    await client.send(
-      new CreateTableCommand({
-        TableName: table,
-        BillingMode: "PAY_PER_REQUEST",
-        AttributeDefinitions: [
-          { AttributeName: "pk", AttributeType: "S" },
-          { AttributeName: "sk", AttributeType: "S" },
-        ],
-        KeySchema: [
-          { AttributeName: "pk", KeyType: "HASH" },
-          { AttributeName: "sk", KeyType: "RANGE" },
-        ],
-      }),
-    );
-    for (const userId of users) await client.send(new PutItemCommand({ TableName: table, Item: { ...profileKey(userId), name: { S: userId } } }));
-
-    /** Acknowledged likes, by `${userId}/${likerId}`, with when their transaction's answer arrived. */
-    const acked = new Map<string, { userId: string; likerId: string; at: number; transaction: number }>();
-    let next = 0;
-    let killed = false;
-    let killedAt = 0;
-    const transaction = (likes: { userId: string; likerId: string }[]): TransactWriteItem[] => {
-      const byUser = new Map<string, string[]>();
-      for (const { userId, likerId } of likes) byUser.set(userId, [...(byUser.get(userId) ?? []), likerId]);
-      return [...byUser].flatMap(([userId, likers]) => [
-        ...likers.map((likerId) => ({
-          Put: { TableName: table, Item: { ...likeKey(userId, likerId), likerId: { S: likerId }, likedAt: { S: new Date().toISOString() } }, ConditionExpression: "attribute_not_exists(pk)" },
-        })),
-        {
-          Update: {
-            TableName: table,
-            Key: profileKey(userId),
-            UpdateExpression: "ADD likes :n",
-            ConditionExpression: "attribute_exists(pk)",
-            ExpressionAttributeValues: { ":n": { N: String(likers.length) } },
-          },
+  /** Acknowledged likes, by `${userId}/${likerId}`, with when their transaction's answer arrived. */
+  const acked = new Map<string, { userId: string; likerId: string; at: number; transaction: number }>();
+  let next = 0;
+  const transaction = (likes: { userId: string; likerId: string }[]): TransactWriteItem[] => {
+    const byUser = new Map<string, string[]>();
+    for (const { userId, likerId } of likes) byUser.set(userId, [...(byUser.get(userId) ?? []), likerId]);
+    return [...byUser].flatMap(([userId, likers]) => [
+      ...likers.map((likerId) => ({
+        Put: { TableName: table, Item: { ...likeKey(userId, likerId), likerId: { S: likerId }, likedAt: { S: new Date().toISOString() } }, ConditionExpression: "attribute_not_exists(pk)" },
+      })),
+      {
+        Update: {
+          TableName: table,
+          Key: profileKey(userId),
+          UpdateExpression: "ADD likes :n",
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeValues: { ":n": { N: String(likers.length) } },
         },
-      ]);
-    };
-    /** The likes in the order `transaction` puts them: what the cancellation reasons are read against. */
-    const actionOrder = (likes: { userId: string; likerId: string }[]) => {
-      const byUser = new Map<string, { userId: string; likerId: string }[]>();
-      for (const like of likes) byUser.set(like.userId, [...(byUser.get(like.userId) ?? []), like]);
-      return [...byUser.values()].flatMap((group) => [...group, undefined]);
-    };
-    const writers = Array.from({ length: 8 }, async () => {
-      while (!killed) {
-        let batch = Array.from({ length: 10 }, () => ({ userId: users[Math.floor(Math.random() * users.length)]!, likerId: `r${round}-liker-${next++}` }));
-        const stored = [...acked.values()];
-        if (stored.length > 0 && Math.random() < 0.2) {
-          const repeat = stored[Math.floor(Math.random() * stored.length)]!;
-          // A redelivery: the same (user, liker) again, never twice in one batch.
-          if (!batch.some((like) => like.userId === repeat.userId && like.likerId === repeat.likerId)) batch[0] = { userId: repeat.userId, likerId: repeat.likerId };
-        }
-        let conflicts = 0;
-        while (batch.length > 0) {
-          try {
-            await client.send(new TransactWriteItemsCommand({ TransactItems: transaction(batch) }));
-            if (killed) return;
-            const at = performance.now();
-            const id = ++result.transactions;
-            for (const like of batch) acked.set(`${like.userId}/${like.likerId}`, { ...like, at, transaction: id });
-            break;
-          } catch (error) {
-            if (killed) return;
-            if (!(error instanceof TransactionCanceledException)) {
-              result.errors.push(String(error));
-              return;
+      },
+    ]);
+  };
+  /** The likes in the order `transaction` puts them: what the cancellation reasons are read against. */
+  const actionOrder = (likes: { userId: string; likerId: string }[]) => {
+    const byUser = new Map<string, { userId: string; likerId: string }[]>();
+    for (const like of likes) byUser.set(like.userId, [...(byUser.get(like.userId) ?? []), like]);
+    return [...byUser.values()].flatMap((group) => [...group, undefined]);
+  };
+  return killedUnderLoad({
+    prefix: "users-durability-ddb-tx-",
+    loadMs,
+    table: {
+      TableName: table,
+      BillingMode: "PAY_PER_REQUEST",
+      AttributeDefinitions: [
+        { AttributeName: "pk", AttributeType: "S" },
+        { AttributeName: "sk", AttributeType: "S" },
+      ],
+      KeySchema: [
+        { AttributeName: "pk", KeyType: "HASH" },
+        { AttributeName: "sk", KeyType: "RANGE" },
+      ],
+    },
+    prepare: async (client) => {
+      for (const userId of users) await client.send(new PutItemCommand({ TableName: table, Item: { ...profileKey(userId), name: { S: userId } } }));
+    },
+    enough: () => acked.size >= 200,
+    writers: (client, killed) =>
+      Array.from({ length: 8 }, async () => {
+        while (!killed()) {
+          let batch = Array.from({ length: 10 }, () => ({ userId: users[Math.floor(Math.random() * users.length)]!, likerId: `r${round}-liker-${next++}` }));
+          const stored = [...acked.values()];
+          if (stored.length > 0 && Math.random() < 0.2) {
+            const repeat = stored[Math.floor(Math.random() * stored.length)]!;
+            // A redelivery: the same (user, liker) again, never twice in one batch.
+            if (!batch.some((like) => like.userId === repeat.userId && like.likerId === repeat.likerId)) batch[0] = { userId: repeat.userId, likerId: repeat.likerId };
+          }
+          let conflicts = 0;
+          while (batch.length > 0) {
+            try {
+              await client.send(new TransactWriteItemsCommand({ TransactItems: transaction(batch) }));
+              if (killed()) return;
+              const at = performance.now();
+              const id = ++result.transactions;
+              for (const like of batch) acked.set(`${like.userId}/${like.likerId}`, { ...like, at, transaction: id });
+              break;
+            } catch (error) {
+              if (killed()) return;
+              if (!(error instanceof TransactionCanceledException)) {
+                result.errors.push(String(error));
+                return;
+              }
+              const reasons = error.CancellationReasons ?? [];
+              const order = actionOrder(batch);
+              const repeated = new Set(order.filter((like, i) => like && reasons[i]?.Code === "ConditionalCheckFailed"));
+              if (repeated.size > 0) {
+                result.cancelledByRepeat++;
+                batch = batch.filter((like) => !repeated.has(like));
+                continue;
+              }
+              if (reasons.some((reason) => reason.Code === "TransactionConflict") && ++conflicts <= 8) {
+                result.cancelledByConflict++;
+                await sleep(Math.random() * Math.min(1000, 25 * 2 ** conflicts));
+                continue;
+              }
+              result.errors.push(`cancelled: ${reasons.map((reason) => reason.Code ?? "?").join(",")}`);
+              break;
             }
-            const reasons = error.CancellationReasons ?? [];
-            const order = actionOrder(batch);
-            const repeated = new Set(order.filter((like, i) => like && reasons[i]?.Code === "ConditionalCheckFailed"));
-            if (repeated.size > 0) {
-              result.cancelledByRepeat++;
-              batch = batch.filter((like) => !repeated.has(like));
-              continue;
-            }
-            if (reasons.some((reason) => reason.Code === "TransactionConflict") && ++conflicts <= 8) {
-              result.cancelledByConflict++;
-              await sleep(Math.random() * Math.min(1000, 25 * 2 ** conflicts));
-              continue;
-            }
-            result.errors.push(`cancelled: ${reasons.map((reason) => reason.Code ?? "?").join(",")}`);
-            break;
           }
         }
-      }
-    });
-    await loadUntil(loadMs, () => acked.size >= 200);
-    killed = true;
-    killedAt = performance.now();
-    process.kill(first.pid!, "SIGKILL");
-    await Promise.all(writers);
-    client.destroy();
-    await first.stop();
-
-    const second = await startDynamoDb({ port: await freePort(), dbPath: dir });
-    const reader = new DynamoDBClient({ ...common, endpoint: second.endpoint });
-    try {
+      }),
+    verify: async (reader, killedAt) => {
       const likes = [...acked.values()];
       const found = new Set<string>();
       for (let i = 0; i < likes.length; i += 100) {
@@ -418,13 +430,8 @@ async function transactionBaselineRound(loadMs: number, round: number): Promise<
         lost: result.lostTransactionsMsBeforeKill.filter((ms) => ms <= recentMs).length,
       };
       return result;
-    } finally {
-      reader.destroy();
-      await second.stop();
-    }
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+    },
+  });
 }
 
 // ---- through the runtime -------------------------------------------------------------------------
