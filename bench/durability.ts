@@ -124,19 +124,7 @@ export async function runDurabilityBench(options: DurabilityBenchOptions = {}) {
     add(baseline, result);
     log(`  ${result.acknowledged} PutItems acknowledged, ${result.lost} lost; in the last ${recentMs} ms before the kill ${result.recent?.acknowledged ?? 0} acknowledged, ${result.recent?.lost ?? 0} lost`);
   }
-  const transactions: TransactionBaseline = {
-    kind: "likes in TransactWriteItems straight to DynamoDB Local (plain SDK)",
-    acknowledged: 0,
-    lost: 0,
-    lostAckedMsBeforeKill: [],
-    transactions: 0,
-    cancelledByRepeat: 0,
-    cancelledByConflict: 0,
-    lostTransactionsMsBeforeKill: [],
-    lastTransactionsMsBeforeKill: [],
-    countMismatches: 0,
-    errors: [],
-  };
+  const transactions = emptyTransactionBaseline("likes in TransactWriteItems straight to DynamoDB Local (plain SDK)");
   for (let round = 1; round <= (options.baselineRounds ?? 3); round++) {
     log(`transaction baseline round ${round}: subscriber-shaped TransactWriteItems to DynamoDB Local, then SIGKILL`);
     const result = await transactionBaselineRound(loadMs, round);
@@ -277,6 +265,22 @@ async function killedUnderLoad<T>(input: {
 
 // ---- baseline: the likes subscriber's transactions, the SDK straight to DynamoDB Local ------------
 
+function emptyTransactionBaseline(kind: string): TransactionBaseline {
+  return {
+    kind,
+    acknowledged: 0,
+    lost: 0,
+    lostAckedMsBeforeKill: [],
+    transactions: 0,
+    cancelledByRepeat: 0,
+    cancelledByConflict: 0,
+    lostTransactionsMsBeforeKill: [],
+    lastTransactionsMsBeforeKill: [],
+    countMismatches: 0,
+    errors: [],
+  };
+}
+
 /**
  * What the subscriber writes per batch (packages/core/src/likes/dynamo-store.ts), without the runtime:
  * a batch of 10 likes over 5 users is one TransactWriteItems, per user its like puts
@@ -290,19 +294,7 @@ async function transactionBaselineRound(loadMs: number, round: number): Promise<
   const users = Array.from({ length: 5 }, (_, i) => `tx-user-${i}`);
   const likeKey = (userId: string, likerId: string) => ({ pk: { S: `USER#${userId}` }, sk: { S: `LIKE#${likerId}` } });
   const profileKey = (userId: string) => ({ pk: { S: `USER#${userId}` }, sk: { S: "PROFILE" } });
-  const result: TransactionBaseline = {
-    kind: "transactions",
-    acknowledged: 0,
-    lost: 0,
-    lostAckedMsBeforeKill: [],
-    transactions: 0,
-    cancelledByRepeat: 0,
-    cancelledByConflict: 0,
-    lostTransactionsMsBeforeKill: [],
-    lastTransactionsMsBeforeKill: [],
-    countMismatches: 0,
-    errors: [],
-  };
+  const result = emptyTransactionBaseline("transactions");
   /** Acknowledged likes, by `${userId}/${likerId}`, with when their transaction's answer arrived. */
   const acked = new Map<string, { userId: string; likerId: string; at: number; transaction: number }>();
   let next = 0;
