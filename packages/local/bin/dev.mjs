@@ -17,6 +17,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { buildMessages, nodeBundleOptions } from "../src/node-bundle.mjs";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const outdir = join(packageDir, "dist");
@@ -24,35 +25,20 @@ const outdir = join(packageDir, "dist");
 const keepOldBuildsMs = 7 * 24 * 3600 * 1000;
 const lastBuild = join(outdir, "dev.json");
 
-/** @type {import("esbuild").Plugin} */
-const installedPackagesExternal = {
-  name: "installed-packages-external",
-  setup(build) {
-    build.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith("@users/") ? undefined : { path: args.path, external: true }));
-  },
-};
-
 async function buildRuntime() {
   // Loaded only when there is something to build.
   const { build } = await import("esbuild");
   const result = await build({
+    ...nodeBundleOptions,
     entryPoints: [join(packageDir, "src/dev.ts")],
     outdir,
     entryNames: "[name]-[hash]",
     chunkNames: "chunk-[hash]",
     outExtension: { ".js": ".mjs" },
-    bundle: true,
     // The runtime's own steps load their modules when they run (beside DynamoDB Local's JVM): kept lazy.
     splitting: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    sourcemap: "inline",
-    conditions: ["@users/source"],
-    plugins: [installedPackagesExternal],
     write: false,
     metafile: true,
-    logLevel: "silent",
   });
   await mkdir(outdir, { recursive: true });
   // Chunks first: the entry, which imports them, appears last.
@@ -100,9 +86,7 @@ let entry;
 try {
   entry = (await unchangedBuild()) ?? (await buildRuntime());
 } catch (error) {
-  /** @type {{ text: string; location?: { file: string; line: number } | null }[] | undefined} */
-  const messages = /** @type {any} */ (error).errors;
-  const text = messages?.map((m) => (m.location ? `${m.location.file}:${m.location.line}: ${m.text}` : m.text)).join("\n");
+  const text = buildMessages(error).join("\n");
   console.error(`npm run dev: the runtime does not build\n${text || String(error)}`);
   process.exit(1);
 }

@@ -1,7 +1,8 @@
 import { rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
-import { build, type Plugin } from "esbuild";
+import { build } from "esbuild";
+import { buildMessages, nodeBundleOptions } from "../node-bundle.mjs";
 import { scratchPath } from "../scratch";
 
 /**
@@ -20,14 +21,6 @@ process.once("exit", () => {
   for (const file of made) rmSync(file, { force: true });
 });
 
-/** Installed packages stay imports; the workspace's own packages are bundled from their source. */
-const installedPackagesExternal: Plugin = {
-  name: "installed-packages-external",
-  setup(build) {
-    build.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith("@users/") ? undefined : { path: args.path, external: true }));
-  },
-};
-
 export interface SandboxBundle {
   /** What the worker imports. */
   url: string;
@@ -39,22 +32,9 @@ export async function bundleForSandbox(entry: string, name: string): Promise<San
   // Those of runtimes killed before they could remove them go first.
   const outfile = await scratchPath("sandboxes", name, ".mjs");
   try {
-    await build({
-      entryPoints: [entry],
-      outfile,
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      // Stack traces name the TypeScript source (the worker runs with --enable-source-maps).
-      sourcemap: "inline",
-      conditions: ["@users/source"],
-      plugins: [installedPackagesExternal],
-      logLevel: "silent",
-    });
+    await build({ ...nodeBundleOptions, entryPoints: [entry], outfile });
   } catch (error) {
-    const messages = (error as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors;
-    const text = messages?.map((m) => (m.location ? `${m.location.file}:${m.location.line}: ${m.text}` : m.text)).join("; ");
+    const text = buildMessages(error).join("; ");
     throw Object.assign(new Error(text || String(error)), { name: "Runtime.ImportModuleError" });
   }
   made.add(outfile);
