@@ -1,20 +1,63 @@
 import type { Server as HttpServer } from "node:http";
+import { readFileSync } from "node:fs";
 import { createServer, type AddressInfo, type Server } from "node:net";
 
-/** A port the OS says is free on loopback right now (used by tests; `dev` uses fixed defaults). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Where free ports are looked for: below the kernel's ephemeral range. A port from inside it (what
+ * listen(0) hands out) can be taken, between the check and the real listen, by any outgoing
+ * connection on the machine as its local port — under a parallel test run, often enough to fail CI.
+ */
+const searchRange = (() => {
+  let ephemeralLow = 49152; // IANA's, and macOS's
+  try {
+    ephemeralLow = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]) || ephemeralLow;
+  } catch {
+    // not Linux
+  }
+  return { low: 15000, high: Math.min(ephemeralLow, 49152) - 1 };
+})();
+
+/** A free loopback port, still held by a listener of ours until `release` (which resolves once it is free again). */
+export interface PortHold {
+  port: number;
+  release(): Promise<void>;
+}
+
+/**
+ * Holds a free loopback port: a random one below the ephemeral range, listened on until released,
+ * so nothing else (another test file's runtime, an outgoing connection) takes it meanwhile.
+ */
+export async function holdFreePort(): Promise<PortHold> {
+  const { low, high } = searchRange;
+  for (let attempt = 0; attempt < 50 && high - low > 1000; attempt++) {
+    const hold = await tryHold(low + Math.floor(Math.random() * (high - low + 1)));
+    if (hold) return hold;
+  }
+  const hold = await tryHold(0);
+  if (!hold) throw new Error("could not find a free port on 127.0.0.1");
+  return hold;
+}
+
+function tryHold(port: number): Promise<PortHold | undefined> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === "object") resolve(address.port);
-        else reject(new Error("could not read the free port"));
+    server.once("error", () => resolve(undefined));
+    server.listen(port, "127.0.0.1", () => {
+      let released: Promise<void> | undefined;
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        release: () => (released ??= new Promise((done) => server.close(() => done()))),
       });
     });
   });
+}
+
+/** A port free on loopback right now (used by tests; `dev` uses fixed defaults). Prefer a held one when something else listens later. */
+export async function freePort(): Promise<number> {
+  const hold = await holdFreePort();
+  await hold.release();
+  return hold.port;
 }
 
 /** Rejects with a readable message when something already listens on the port. */

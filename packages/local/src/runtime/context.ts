@@ -9,6 +9,7 @@ import type { EventSourceSettings } from "../queue/poller";
 import type { LikesQueues } from "../resources/queues";
 import type { CreatedObject } from "../s3/front";
 import type { FunctionKey, RuntimePorts, ServiceName, StartOptions } from "./options";
+import type { PortHold } from "../ports";
 import type { SqsServer } from "../servers/sqs";
 
 /** What the startup steps share: settings decided up front, and what each step makes for the next. */
@@ -24,6 +25,8 @@ export interface StartContext {
   /** Endpoints given by configuration: no local server is started for these services. */
   external: Partial<Record<ServiceName, string>>;
   ports?: RuntimePorts;
+  /** Free ports the runtime chose, held until their server listens (`listenPort`). */
+  portHolds?: Partial<Record<keyof RuntimePorts, PortHold>>;
   /** Known as soon as the ports are: local servers listen on 127.0.0.1 at their port. */
   endpoints?: Record<ServiceName, string>;
   /** Set when `clientsReady` settles; every step of the storage stage awaits that first. */
@@ -65,6 +68,13 @@ export interface StartContext {
 export function need<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`${what} is not ready`);
   return value;
+}
+
+/** The port a local server is about to listen on: a free port the runtime chose is let go just before. */
+export async function listenPort(ctx: StartContext, name: keyof RuntimePorts): Promise<number> {
+  const port = need(ctx.ports, "ports")[name];
+  await ctx.portHolds?.[name]?.release();
+  return port;
 }
 
 /** The runtime's SDK clients, once the SDK has loaded. */

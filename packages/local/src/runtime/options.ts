@@ -4,7 +4,7 @@ import type { AwsCredentials } from "../aws";
 import type { IamOptions } from "../iam/layer";
 import type { Logger } from "../log";
 import { defaultDataDir } from "../paths";
-import { freePort } from "../ports";
+import { holdFreePort, type PortHold } from "../ports";
 
 export type ServiceName = "dynamodb" | "s3" | "sqs";
 export type FunctionKey = "api" | "likes" | "uploads";
@@ -109,8 +109,14 @@ function parsePort(raw: string): number | undefined {
   return Number.isInteger(port) && port >= 0 && port <= 65535 ? port : undefined;
 }
 
-/** Ports from options, then the environment, then the defaults; 0 and "free" become free ports now. */
-export async function resolvePorts(options: StartOptions): Promise<RuntimePorts> {
+/** The runtime's ports, and, for those it chose itself (0 or "free"), the holds that keep them free until their server listens. */
+export interface ResolvedPorts {
+  ports: RuntimePorts;
+  holds: Partial<Record<keyof RuntimePorts, PortHold>>;
+}
+
+/** Ports from options, then the environment, then the defaults; 0 and "free" become free ports, held now. */
+export async function resolvePorts(options: StartOptions): Promise<ResolvedPorts> {
   const env = options.env ?? process.env;
   const given = options.ports === "free" ? undefined : options.ports;
   const entries = await Promise.all(
@@ -124,10 +130,12 @@ export async function resolvePorts(options: StartOptions): Promise<RuntimePorts>
         if (parsed === undefined) throw new Error(`${setting.env} must be a TCP port (0-65535), got "${env[setting.env]}"`);
         port = parsed;
       } else port = setting.default;
-      return [name, port === 0 ? await freePort() : port] as const;
+      return [name, port === 0 ? await holdFreePort() : port] as const;
     }),
   );
-  return Object.fromEntries(entries) as unknown as RuntimePorts;
+  const ports = Object.fromEntries(entries.map(([name, port]) => [name, typeof port === "number" ? port : port.port])) as unknown as RuntimePorts;
+  const holds = Object.fromEntries(entries.filter(([, port]) => typeof port !== "number")) as ResolvedPorts["holds"];
+  return { ports, holds };
 }
 
 /** External endpoints from options, then DYNAMODB_ENDPOINT / S3_ENDPOINT / SQS_ENDPOINT. */

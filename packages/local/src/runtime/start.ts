@@ -130,15 +130,25 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
       run: async () => {
         // A runtime killed earlier may have left DynamoDB Local holding its port.
         await clearStaleChildren(join(dataDir, "run"), "dynamodb");
-        const ports = await resolvePorts(options);
-        const local = (["api", "dynamodb", "s3", "sqs", "issuer", "cdn"] as const).filter(
-          (name) => !(name === "issuer" ? options.authorize : external[name as ServiceName]),
-        );
-        // Every busy port in one message, before anything starts (the console's too, when asked for).
-        await assertPortsFree([
-          ...local.map((name) => ({ port: ports[name], what: `${portSettings[name].label} (${portSettings[name].env})` })),
-          ...(webConsole.port !== undefined ? [{ port: webConsole.port, what: `${webPortSetting.label} (${webPortSetting.env})` }] : []),
-        ]);
+        const { ports, holds } = await resolvePorts(options);
+        ctx.portHolds = holds;
+        const releaseHolds = () => Promise.all(Object.values(holds).map((hold) => hold.release()));
+        const names = ["api", "dynamodb", "s3", "sqs", "issuer", "cdn"] as const;
+        const startsHere = (name: (typeof names)[number]) => !(name === "issuer" ? options.authorize : external[name as ServiceName]);
+        await Promise.all(names.filter((name) => !startsHere(name)).map((name) => holds[name]?.release()));
+        try {
+          // Every busy port in one message, before anything starts (the console's too, when asked for).
+          // A held port is free for its server: ours until it listens.
+          await assertPortsFree([
+            ...names
+              .filter((name) => startsHere(name) && !holds[name])
+              .map((name) => ({ port: ports[name], what: `${portSettings[name].label} (${portSettings[name].env})` })),
+            ...(webConsole.port !== undefined ? [{ port: webConsole.port, what: `${webPortSetting.label} (${webPortSetting.env})` }] : []),
+          ]);
+        } catch (error) {
+          await releaseHolds();
+          throw error;
+        }
         ctx.ports = ports;
         const at = (port: number) => `http://127.0.0.1:${port}`;
         ctx.endpoints = {
@@ -152,6 +162,7 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
         ctx.clientsReady = aws.then(({ createClients }) => (ctx.clients = createClients(endpoints, ctx.credentials, ctx.region)));
         ctx.clientsReady.catch(() => undefined);
         return async () => {
+          await releaseHolds();
           const clients = await ctx.clientsReady?.catch(() => undefined);
           if (clients) (await aws).destroyClients(clients);
         };

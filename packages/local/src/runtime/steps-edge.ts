@@ -8,7 +8,7 @@ import { sqsRequest } from "../iam/sqs-requests";
 import { arn } from "../names";
 import { startQueuePoller } from "../queue/poller";
 import { sdkQueueTransport } from "../queue/transport";
-import { need } from "./context";
+import { listenPort, need } from "./context";
 import type { StartContext } from "./context";
 import type { Step } from "./steps";
 
@@ -19,7 +19,7 @@ export function issuerStep(ctx: StartContext): Step {
     run: async () => {
       const onDisk = ctx.options.issuerKeyOnDisk ?? !ctx.inMemory;
       const issuer = await startIssuer({
-        port: need(ctx.ports, "ports").issuer,
+        port: await listenPort(ctx, "issuer"),
         dataDir: onDisk ? ctx.dataDir : null,
         ...(ctx.consoleOrigins ? { consoleOrigins: ctx.consoleOrigins } : {}),
       });
@@ -99,7 +99,7 @@ export function httpFrontStep(ctx: StartContext): Step {
       const api = need(ctx.hosts, "functions").api;
       const spec = manifest.functions.api;
       const front = await startHttpFront({
-        port: need(ctx.ports, "ports").api,
+        port: await listenPort(ctx, "api"),
         handler: (event, context) =>
           api.invoke(event, {
             context,

@@ -3,7 +3,7 @@ import { manifest } from "../../../../infra/manifest";
 import type { FunctionHost } from "../lambda/function-host";
 import { resolveHandler } from "../paths";
 import type { NotificationConfig } from "../s3/notifications";
-import { clientsOf, need } from "./context";
+import { clientsOf, listenPort, need } from "./context";
 import type { StartContext } from "./context";
 import { functionEnv } from "./function-env";
 import type { FunctionKey } from "./options";
@@ -35,7 +35,7 @@ export function queuesAndFunctionsStep(ctx: StartContext): Step {
           functionModules(),
         ]);
         if (!ctx.external.sqs) {
-          ctx.sqs = await startSqs({ port: need(ctx.ports, "ports").sqs, ...queueJournal(ctx) });
+          ctx.sqs = await startSqs({ port: await listenPort(ctx, "sqs"), ...queueJournal(ctx) });
           stops.push(ctx.sqs.stop);
         }
         ctx.queues = await createLikesQueues((await clientsOf(ctx)).sqs, ctx.names, ctx.options.queueVisibilityTimeoutSeconds);

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { clientsOf, need } from "./context";
+import { clientsOf, listenPort, need } from "./context";
 import type { StartContext } from "./context";
 import type { Cleanup, Step } from "./steps";
 import { uploadsNotification } from "./steps-functions";
@@ -15,7 +15,7 @@ export function tableStep(ctx: StartContext): Step {
       let stop: Cleanup | undefined;
       if (!ctx.external.dynamodb) {
         const server = await startDynamoDb({
-          port: need(ctx.ports, "ports").dynamodb,
+          port: await listenPort(ctx, "dynamodb"),
           pidDir: join(ctx.dataDir, "run"),
           ...(ctx.inMemory ? {} : { dbPath: join(ctx.dataDir, "dynamodb") }),
         });
@@ -59,7 +59,7 @@ export function bucketStep(ctx: StartContext): Step {
           // Closed after the front (cleanups run in reverse): nothing is recorded once it is closed.
           if (journal) stops.push(async () => journal.close());
           const front = await startS3Front({
-            port: need(ctx.ports, "ports").s3,
+            port: await listenPort(ctx, "s3"),
             upstream: `http://127.0.0.1:${s3rver.port}`,
             credentials: ctx.credentials,
             region: ctx.region,
@@ -77,7 +77,7 @@ export function bucketStep(ctx: StartContext): Step {
         ]);
         await createAvatarsBucket(clients.s3, ctx.names.bucket, ctx.consoleOrigins);
         // CloudFront in front of the thumbnail prefix, offline: thumbnail URLs work in <img> as they are.
-        const cdn = await startThumbnailCdn({ port: need(ctx.ports, "ports").cdn, s3: clients.s3, bucketName: ctx.names.bucket });
+        const cdn = await startThumbnailCdn({ port: await listenPort(ctx, "cdn"), s3: clients.s3, bucketName: ctx.names.bucket });
         stops.push(cdn.stop);
       } catch (error) {
         await stopAll();

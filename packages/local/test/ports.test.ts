@@ -1,0 +1,37 @@
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { describe, expect, it } from "vitest";
+import { holdFreePort, listenOnLoopback } from "../src/ports";
+
+/** Whether something else can listen on the port now; closes what it opened. */
+async function canListen(port: number): Promise<boolean> {
+  const server = createServer();
+  try {
+    await listenOnLoopback(server, port);
+    await new Promise((done) => server.close(done));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("a held free port", () => {
+  it("lies below the kernel's ephemeral range, which outgoing connections take their local ports from", async () => {
+    const [ephemeralLow] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
+    const holds = await Promise.all(Array.from({ length: 20 }, () => holdFreePort()));
+    try {
+      for (const { port } of holds) expect(port).toBeLessThan(ephemeralLow!);
+      expect(new Set(holds.map(({ port }) => port)).size).toBe(holds.length);
+    } finally {
+      await Promise.all(holds.map((hold) => hold.release()));
+    }
+  });
+
+  it("cannot be taken by anything else until released, and is free once it is", async () => {
+    const hold = await holdFreePort();
+    expect(await canListen(hold.port)).toBe(false);
+    await hold.release();
+    await hold.release(); // a second release is harmless
+    expect(await canListen(hold.port)).toBe(true);
+  });
+});
