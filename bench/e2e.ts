@@ -17,6 +17,7 @@ import { rssOf } from "./support/processes";
 import { busyCores } from "./support/busy";
 import { cpuMeter, hostLine } from "./support/cpu";
 import { startRuntime, type LoopDelay, type RunningRuntime } from "./support/runtime-process";
+import { ladderSteps, measureLadder, startLadder, type Step, type StepFigures } from "./support/ladder";
 
 const CONNECTIONS = 64;
 const SECONDS = 10;
@@ -242,6 +243,52 @@ async function measureIamCost(input: { getLoad: (seconds: number) => Promise<Loa
   }
 }
 
+const ladderLabels: Record<Step, string> = {
+  floor: "the floor: the SDK's GetItem straight to DynamoDB Local",
+  sdk: "node:http + that GetItem + JSON, nothing else: the least a Node service making the handler's call does",
+  raw: "node:http + an API Gateway event + the raw handler (no framework), in process",
+  api: "node:http + an API Gateway event + the deployed API handler (Hono, zod, Powertools), in process",
+  runtime: "the offline runtime: + the JWT authorizer, the sandbox (worker thread), the IAM layer",
+};
+
+/**
+ * The gap, rung by rung (quiet host): the floor, ./support/ladder-server.ts's three servers on the
+ * runtime's own DynamoDB Local and table, and the runtime, in rotating rounds.
+ */
+async function measureGap(input: { getLoad: (seconds: number) => Promise<LoadFigures>; ids: string[]; runtime: RunningRuntime; pids: Record<string, number | undefined> }) {
+  const { dynamoEndpoint, tableName } = input.runtime.ready;
+  const ladder = await startLadder(dynamoEndpoint, tableName);
+  try {
+    const nextId = cycle(input.ids);
+    const rung = (port: number) => (seconds: number) =>
+      httpLoad({ url: `http://127.0.0.1:${port}`, method: "GET", headers: {}, next: () => ({ path: `/users/${nextId()}` }), connections: CONNECTIONS, seconds });
+    const load: Record<Step, (seconds: number) => Promise<LoadFigures>> = {
+      floor: (seconds) => measureFloor(dynamoEndpoint, tableName, input.ids, "get", seconds),
+      sdk: rung(ladder.ports.sdk),
+      raw: rung(ladder.ports.raw),
+      api: rung(ladder.ports.api),
+      runtime: input.getLoad,
+    };
+    // Each server past its first requests and the JIT's first tiers, as the runtime already is.
+    for (const step of ["sdk", "raw", "api"] as const) await load[step](WARMUP_SECONDS);
+    return await measureLadder({ load, pids: { ...input.pids, rungs: ladder.pid }, rounds: ROUNDS, seconds: ROUND_SECONDS });
+  } finally {
+    await ladder.stop();
+  }
+}
+
+function ladderRows(ladder: Record<Step, StepFigures>): Row[] {
+  return ladderSteps.map((step) => {
+    const figures = ladder[step];
+    return {
+      figure: `GET /users/{id}, rung by rung (quiet host): ${ladderLabels[step]}`,
+      value: `${formatSummary(figures.rps, "req/s")}; p99 ${round(figures.p99Ms.median)} ms; errors ${figures.errors}`,
+      ...(step === "floor" ? {} : { ratio: `${formatRatio(figures.ratio)} floor, p99 ${formatRatio(figures.p99Ratio)}` }),
+      baseline: `CPU per request: ${cpuText(figures.cpu)}`,
+    };
+  });
+}
+
 function worstDelay(a: LoopDelay | undefined, b: LoopDelay | undefined): LoopDelay | undefined {
   if (!a || !b) return a ?? b;
   return { p50: Math.max(a.p50, b.p50), p99: Math.max(a.p99, b.p99), max: Math.max(a.max, b.max), mean: Math.max(a.mean, b.mean) };
@@ -327,6 +374,7 @@ export async function runE2e(benchDynamo: BenchDynamoDb): Promise<Section> {
     }
     const floorGet50 = await measureFloor(dynamoEndpoint, tableName, ids, "get50", ROUND_SECONDS);
     const iamCost = await measureIamCost({ getLoad, pids, runtime });
+    const ladder = await measureGap({ getLoad, ids, runtime, pids });
 
     const tag = Date.now().toString(36);
     let n = 0;
@@ -367,6 +415,7 @@ export async function runE2e(benchDynamo: BenchDynamoDb): Promise<Section> {
         baseline: `the same runtime without IAM enforced (iam: false) ${formatSummary(iamCost.floorRps, "req/s")}`,
         ratio: `${formatRatio(iamCost.ratio)} without IAM`,
       },
+      ...ladderRows(ladder),
       ...floorRows({ get50: floorGet50, put: floorPut, transact: floorTransact }),
       { figure: "runtime process RSS before → after the load", value: `${mib(rssBefore)} → ${mib(rssAfter)}` },
       { figure: "DynamoDB Local (JVM) RSS before → after", value: `${mib(javaBefore)} → ${mib(javaAfter)}` },
@@ -375,6 +424,7 @@ export async function runE2e(benchDynamo: BenchDynamoDb): Promise<Section> {
       `The runtime runs in its own process (start({ inMemory: true, ports: "free" }); the API from its TypeScript source, as under npm run dev), ${SEEDED_USERS} users created through the API first, ${WARMUP_SECONDS} s of GET load as warm-up. autocannon and the floor's SDK client run in the bench process; all of it shares the machine's cores with DynamoDB Local's JVM.`,
       `GET and its floor alternate: ${ROUNDS} rounds of ${ROUND_SECONDS} s each (GET then floor, then floor then GET, …), so drift in what else runs on the machine hits both alike; each ratio is the median of the per-round ratios (throughput = requests completed ÷ seconds; p99 from each round's own latencies). The loaded pass repeats the rounds while a child process keeps one core busy (a tight loop at normal priority). The floor is the same GetItem (consistent) straight from an SDK client with ${CONNECTIONS} requests in flight.`,
       "CPU per request: user + system CPU time each process used during the rounds (all of its threads, from /proc), divided by the requests they completed; 'machine' is every busy core, other work on the host included. Through the front the runtime process does what the floor's bench process does (the SDK call) plus the HTTP front, the authorizer, the sandbox hop and the handler; the bench process runs autocannon instead of the SDK.",
+      `Rung by rung: after the passes, the floor, three plain node:http servers in a process of their own (bench/support/ladder-server.ts: the SDK GetItem alone; an API Gateway event and the raw handler; the same event and the deployed API handler, each in process, on the runtime's DynamoDB Local and table) and the runtime run ${ROUNDS} rounds of ${ROUND_SECONDS} s each, the order rotating by one per round, each rung warmed ${WARMUP_SECONDS} s first. A rung's ratio is the median of its per-round throughput ÷ that round's floor: the runtime can reach no higher than the rungs below it, since it does all of their work and more.`,
       "Ceiling assumed (docs/SCALE.md): none. DynamoDB Local enforces no partition limit and the offline gateway no throttle; on AWS the stage throttle (100 req/s, burst 200) would answer part of this load with 429, and the listing index's single partition key caps profile writes (creates, updates, like counters) at about 1,000/s across all users.",
       `The runtime runs the API in up to min(4, cores) sandboxes, each taking several concurrent invocations, each with the SDK's default pool of ${SDK_DEFAULT_SOCKETS} sockets; the ${SDK_DEFAULT_SOCKETS}-in-flight floor row shows what the pool size alone does to DynamoDB Local's rate. POST's fair floor is the two-put transaction it performs (${POST_SECONDS} s each); PutItem is shown as the single-write ceiling.`,
     );

@@ -121,7 +121,7 @@ async function main() {
     });
     await section("first", "Cold: first GET /users/{id} in a fresh process", 120, () => runFirstRequest(benchDynamo));
     await section("cost", "Cost on paper", 10, async () => runCost(warm));
-    await section("e2e", "Offline end to end", 180, () => runE2e(benchDynamo));
+    await section("e2e", "Offline end to end", 300, () => runE2e(benchDynamo));
   } catch (error) {
     for (const [key, title] of [["warm", "Warm"], ["cost", "Cost on paper"], ["e2e", "Offline end to end"]] as const) {
       if (!sections.has(key)) sections.set(key, unavailable(title, `DynamoDB Local did not start: ${String(error)}`));
