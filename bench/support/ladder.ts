@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { bundle, repoRoot } from "../bundle";
 import { summarize, type Summary } from "../stats";
 import { cpuMeter } from "./cpu";
-import type { LadderConfig, Rung } from "./ladder-server";
+import type { LadderConfig, LadderReady, Rung } from "./ladder-server";
 import { handlerEnvironment } from "./lambda-env";
 import type { LoadFigures } from "./load";
 import { exited } from "./processes";
@@ -28,9 +28,7 @@ export interface StepFigures {
   cpu: Record<string, number | undefined>;
 }
 
-export interface Ladder {
-  ports: Record<Rung, number>;
-  pid: number | undefined;
+export interface Ladder extends LadderReady {
   stop(): Promise<void>;
 }
 
@@ -56,15 +54,14 @@ export async function startLadder(dynamoEndpoint: string, tableName: string): Pr
   });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-3000)));
-  const ports = await new Promise<Record<Rung, number>>((resolve, reject) => {
-    child.once("message", (message: { ready?: Record<Rung, number>; error?: string }) =>
+  const ready = await new Promise<LadderReady>((resolve, reject) => {
+    child.once("message", (message: { ready?: LadderReady; error?: string }) =>
       message.ready ? resolve(message.ready) : reject(new Error(`the ladder servers did not start: ${message.error}`)),
     );
     child.once("exit", (code) => reject(new Error(`the ladder servers exited (${code}): ${stderr.trim().slice(-800)}`)));
   });
   return {
-    ports,
-    pid: child.pid,
+    ...ready,
     stop: async () => {
       if (child.connected) child.send("stop");
       await exited(child);

@@ -12,12 +12,11 @@
  * sources changed since the last build (dist/dev.json lists them with their modification times),
  * the runtime starts from that build without esbuild at all.
  */
-import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename, join, resolve } from "node:path";
+import { mkdir, readdir, rm, stat } from "node:fs/promises";
+import { basename, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { buildMessages, nodeBundleOptions } from "../src/node-bundle.mjs";
+import { buildMessages, installedPackagesExternal, nodeBundleOptions, recordBuild, unchangedBuild, writeWhole } from "../src/node-bundle.mjs";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const outdir = join(packageDir, "dist");
@@ -30,6 +29,7 @@ async function buildRuntime() {
   const { build } = await import("esbuild");
   const result = await build({
     ...nodeBundleOptions,
+    plugins: [installedPackagesExternal],
     entryPoints: [join(packageDir, "src/dev.ts")],
     outdir,
     entryNames: "[name]-[hash]",
@@ -46,30 +46,9 @@ async function buildRuntime() {
   for (const file of files) if (!existsSync(file.path)) await writeWhole(file.path, file.contents);
   const entry = files.at(-1)?.path;
   if (!entry) throw new Error("esbuild wrote no entry");
-  await writeWhole(lastBuild, JSON.stringify({ entry, sources: await modificationTimes(Object.keys(result.metafile.inputs)) }));
+  await recordBuild(lastBuild, entry, Object.keys(result.metafile.inputs));
   await removeOldBuilds(new Set([...files.map((file) => file.path), lastBuild]));
   return entry;
-}
-
-/** @param {string} path @param {string | Uint8Array} contents */
-async function writeWhole(path, contents) {
-  const partial = `${path}.${randomUUID()}.partial`;
-  await writeFile(partial, contents);
-  await rename(partial, path);
-}
-
-/** @param {string[]} sources esbuild's input paths, relative to the working directory */
-async function modificationTimes(sources) {
-  return Object.fromEntries(await Promise.all(sources.map(async (source) => [resolve(source), (await stat(source)).mtimeMs])));
-}
-
-/** The last build's entry, if no source it was built from has changed since. */
-async function unchangedBuild() {
-  const last = JSON.parse(await readFile(lastBuild, "utf8").catch(() => "null"));
-  if (!last || !existsSync(last.entry)) return undefined;
-  const now = await modificationTimes(Object.keys(last.sources)).catch(() => undefined);
-  const same = now && Object.entries(last.sources).every(([source, mtime]) => now[source] === mtime);
-  return same ? /** @type {string} */ (last.entry) : undefined;
 }
 
 /** @param {Set<string>} current */
@@ -84,7 +63,7 @@ async function removeOldBuilds(current) {
 
 let entry;
 try {
-  entry = (await unchangedBuild()) ?? (await buildRuntime());
+  entry = (await unchangedBuild(lastBuild)) ?? (await buildRuntime());
 } catch (error) {
   const text = buildMessages(error).join("\n");
   console.error(`npm run dev: the runtime does not build\n${text || String(error)}`);

@@ -1,15 +1,21 @@
 // @ts-check
 /**
  * How the offline runtime bundles code it runs: the runtime itself (bin/dev.mjs) and each function's
- * sandbox (lambda/sandbox-bundle.ts). Plain JavaScript, because the runtime's own launcher imports it
- * before any TypeScript can load.
- *
- * The workspace's own packages (`@users/*`, from their source) and relative modules are bundled;
- * every installed package stays an import that Node loads natively, as it would from the source file.
+ * sandbox (lambda/sandbox-bundle.ts), and how it keeps a build until its sources change. Plain
+ * JavaScript, because the runtime's own launcher imports it before any TypeScript can load.
  */
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { readFile, rename, stat, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { decode, encode } from "@jridgewell/sourcemap-codec";
 
-/** @type {import("esbuild").Plugin} */
-const installedPackagesExternal = {
+/**
+ * The runtime's own build bundles the workspace's packages (`@users/*`, from their source) and
+ * relative modules; every installed package stays an import that Node loads natively.
+ * @type {import("esbuild").Plugin}
+ */
+export const installedPackagesExternal = {
   name: "installed-packages-external",
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith("@users/") ? undefined : { path: args.path, external: true }));
@@ -28,9 +34,73 @@ export const nodeBundleOptions = {
   target: "node20",
   sourcemap: "inline",
   conditions: ["@users/source"],
-  plugins: [installedPackagesExternal],
   logLevel: "silent",
 };
+
+/**
+ * The outputs of a build made with `sourcemap: "external"` and `write: false`, each script with an
+ * inline source map of the project's own code only. With source maps on, Node parses a module's map
+ * when it loads it: the AWS SDK's, bundled in, would cost as much as bundling it saves.
+ * @param {import("esbuild").OutputFile[]} outputFiles
+ * @param {string} packagesDir the node_modules folder whose files stay unmapped
+ * @returns {{ path: string; contents: string }[]}
+ */
+export function withOwnSourceMaps(outputFiles, packagesDir) {
+  const maps = new Map(outputFiles.filter((file) => file.path.endsWith(".map")).map((file) => [file.path, file.text]));
+  return outputFiles
+    .filter((file) => !file.path.endsWith(".map"))
+    .map((file) => {
+      const text = maps.get(`${file.path}.map`);
+      if (text === undefined) return { path: file.path, contents: file.text };
+      const map = JSON.parse(text);
+      const own = map.sources.map((/** @type {string} */ source) => !resolve(dirname(file.path), source).startsWith(packagesDir));
+      map.mappings = encode(decode(map.mappings).map((line) => line.filter((segment) => segment.length > 1 && own[/** @type {number} */ (segment[1])])));
+      map.sourcesContent = map.sourcesContent?.map((/** @type {string} */ content, /** @type {number} */ i) => (own[i] ? content : null));
+      const inline = Buffer.from(JSON.stringify(map)).toString("base64");
+      return { path: file.path, contents: `${file.text}\n//# sourceMappingURL=data:application/json;base64,${inline}\n` };
+    });
+}
+
+/**
+ * Writes under a temporary name, then renames: a reader (another runtime starting) sees the old file
+ * or the new one, never half of one.
+ * @param {string} path
+ * @param {string | Uint8Array} contents
+ */
+export async function writeWhole(path, contents) {
+  const partial = `${path}.${randomUUID()}.partial`;
+  await writeFile(partial, contents);
+  await rename(partial, path);
+}
+
+/** @param {string[]} sources esbuild's input paths, relative to the working directory */
+async function modificationTimes(sources) {
+  return Object.fromEntries(await Promise.all(sources.map(async (source) => [resolve(source), (await stat(source)).mtimeMs])));
+}
+
+/**
+ * Keeps a build until its sources change: `record` (a JSON file) lists the build's entry and the
+ * modification time of every input esbuild read for it.
+ * @param {string} record
+ * @param {string} entry
+ * @param {string[]} inputs esbuild's metafile inputs
+ */
+export async function recordBuild(record, entry, inputs) {
+  await writeWhole(record, JSON.stringify({ entry, sources: await modificationTimes(inputs) }));
+}
+
+/**
+ * The entry of the build `record` describes, if it is still there and none of its inputs changed since.
+ * @param {string} record
+ * @returns {Promise<string | undefined>}
+ */
+export async function unchangedBuild(record) {
+  const last = JSON.parse(await readFile(record, "utf8").catch(() => "null"));
+  if (!last || !existsSync(last.entry)) return undefined;
+  const now = await modificationTimes(Object.keys(last.sources)).catch(() => undefined);
+  const same = now && Object.entries(last.sources).every(([source, mtime]) => now[source] === mtime);
+  return same ? last.entry : undefined;
+}
 
 /**
  * esbuild's messages from a failed build, each with its file and line.

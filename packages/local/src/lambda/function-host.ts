@@ -6,7 +6,7 @@ import { repoRoot, type HandlerRef } from "../paths";
 import { contextDataOf, createContextData } from "./context";
 import type { ContextData } from "./context";
 import { eachLine } from "./lines";
-import { bundleForSandbox, type SandboxBundle } from "./sandbox-bundle";
+import { bundleForSandbox } from "./sandbox-bundle";
 import type { SandboxCode } from "./worker-entry";
 import { FunctionError } from "./messages";
 import type { FromWorker, SerializedError, ToWorker } from "./messages";
@@ -75,7 +75,7 @@ interface Sandbox {
 
 // From the repo root, not this module: `npm run dev` runs this module from a build in packages/local/dist.
 const workerEntryPath = join(repoRoot, "packages/local/src/lambda/worker-entry.ts");
-let workerEntry: Promise<SandboxBundle> | undefined;
+let workerEntry: Promise<string> | undefined;
 
 /**
  * The worker waits for its code on a channel of its own (the runtime bundles it meanwhile), then
@@ -101,16 +101,10 @@ export function createFunctionHost(spec: FunctionSpec, log: Logger): FunctionHos
   let stopped = false;
   const sandboxes = new Set<Sandbox>();
 
-  /** The function's code as the next sandbox gets it: bundled once per version on disk (reload() drops it). */
-  let code: Promise<SandboxBundle> | undefined;
-  const bundles: Promise<SandboxBundle>[] = [];
-  function currentCode(): Promise<SandboxBundle> {
-    if (!code) {
-      code = bundleForSandbox(spec.handler.modulePath, spec.physicalName);
-      bundles.push(code);
-    }
-    return code;
-  }
+  /** The URL of the function's code as the next sandbox gets it (reload() drops it: bundled again if it changed). */
+  let code: Promise<string> | undefined;
+  // Packages with native parts stay out of the bundle: the main thread preloads them.
+  const currentCode = () => (code ??= bundleForSandbox(spec.handler.modulePath, spec.physicalName, spec.preload ?? []));
 
   function spawn(): Sandbox {
     const channel = new MessageChannel();
@@ -154,10 +148,10 @@ export function createFunctionHost(spec: FunctionSpec, log: Logger): FunctionHos
     worker.on("exit", (code) => discard(sandbox, toFunctionError({ name: "Runtime.ExitError", message: `the runtime exited (${code})` })));
     const { modulePath, exportName } = spec.handler;
     void Promise.all([(workerEntry ??= bundleForSandbox(workerEntryPath, "worker-entry")), currentCode().then(
-      (bundle) => ({ handlerUrl: bundle.url, modulePath, exportName }),
+      (handlerUrl) => ({ handlerUrl, modulePath, exportName }),
       (error: Error) => ({ modulePath, buildError: { name: error.name, message: error.message } }),
     )]).then(
-      ([entry, sent]: [SandboxBundle, SandboxCode]) => channel.port1.postMessage({ entryUrl: entry.url, ...sent }),
+      ([entryUrl, sent]: [string, SandboxCode]) => channel.port1.postMessage({ entryUrl, ...sent }),
       (error: Error) => {
         log.error(`${spec.name}: cannot start a sandbox: ${error.message}`);
         void worker.terminate();
@@ -275,7 +269,6 @@ export function createFunctionHost(spec: FunctionSpec, log: Logger): FunctionHos
       live.length = 0;
       for (const sandbox of all) discard(sandbox, new FunctionError("Runtime.Stopped", "the offline runtime stopped"));
       await Promise.all(all.map((sandbox) => sandbox.worker.terminate()));
-      await Promise.all(bundles.splice(0).map((bundle) => bundle.then((b) => b.remove(), () => undefined)));
     },
   };
 }
