@@ -52,17 +52,27 @@ export interface StartContext {
   /** The web console's URL, when this runtime serves it. */
   consoleUrl?: string;
   /**
-   * Settles once the functions' sandboxes have been created (or their step failed): main-thread work
-   * that nothing waits on as long (the S3 front, the issuer) loads after that, so the API's cold start —
+   * Once the functions' sandboxes have been created (or their step failed): main-thread work that
+   * nothing waits on as long (the S3 front, the issuer) loads after that, so the API's cold start —
    * a worker thread of its own, the slowest step after the JVM — begins as early as it can.
    */
-  sandboxesCreated: Promise<void>;
-  markSandboxesCreated(): void;
-  /** Settles once every step has started: work that can wait until then (the console's warmup) does. */
-  ready: Promise<void>;
-  markReady(): void;
+  sandboxesCreated: Milestone;
+  /** Once every step has started: work that can wait until then (the console's warmup) does. */
+  ready: Milestone;
   /** The S3 front starts before the uploads subscriber exists; it reports to whatever is wired here. */
   onObjectCreated: (object: CreatedObject) => void;
+}
+
+/** A one-shot signal between steps: `reached` settles at the first `mark()`. */
+export interface Milestone {
+  reached: Promise<void>;
+  mark(): void;
+}
+
+export function milestone(): Milestone {
+  let mark = () => {};
+  const reached = new Promise<void>((resolve) => (mark = resolve));
+  return { reached, mark };
 }
 
 export function need<T>(value: T | undefined, what: string): T {

@@ -11,7 +11,7 @@ import { localCredentials, localRegion, resourceNames } from "../names";
 import { repoRoot } from "../paths";
 import { assertPortsFree } from "../ports";
 import { clearStaleChildren } from "../servers/pid-file";
-import { need } from "./context";
+import { milestone, need } from "./context";
 import { lockDataFolder } from "./data-lock";
 import type { StartContext } from "./context";
 import { portSettings, resolveDataDir, resolveEndpoints, resolvePorts } from "./options";
@@ -81,8 +81,6 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
   const allowRemote = options.allowRemote ?? env.ALLOW_REMOTE_ENDPOINTS === "1";
   for (const [service, endpoint] of Object.entries(external)) assertEndpointAllowed(service, endpoint, allowRemote);
 
-  let resolveSandboxesCreated = () => {};
-  let resolveReady = () => {};
   const ctx: StartContext = {
     options,
     log: options.logger ?? createConsoleLogger(),
@@ -95,10 +93,8 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
     external,
     ...(options.authorize ? { authorize: options.authorize } : {}),
     onObjectCreated: () => undefined,
-    sandboxesCreated: new Promise<void>((resolve) => (resolveSandboxesCreated = resolve)),
-    markSandboxesCreated: () => resolveSandboxesCreated(),
-    ready: new Promise<void>((resolve) => (resolveReady = resolve)),
-    markReady: () => resolveReady(),
+    sandboxesCreated: milestone(),
+    ready: milestone(),
   };
   if (options.iam !== false && !allowRemote) ctx.iam = createRuntimeIam(ctx.names, ctx.region, ctx.credentials, options.iam ?? {});
   const { log, dataDir, inMemory } = ctx;
@@ -173,7 +169,7 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
       tableStep(ctx),
       bucketStep(ctx),
       queuesAndFunctionsStep(ctx),
-      ...(options.authorize ? [] : [async () => (await ctx.sandboxesCreated, await edge()).issuerStep(ctx)]),
+      ...(options.authorize ? [] : [async () => (await ctx.sandboxesCreated.reached, await edge()).issuerStep(ctx)]),
       ...(webConsole.port !== undefined ? [webStep(ctx, webConsole.port)] : []),
     ],
     [async () => (await edge()).pollerStep(ctx), async () => (await edge()).httpFrontStep(ctx)],
@@ -231,7 +227,7 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
     },
   };
   log.info(`ready in ${Math.round(performance.now() - startedAt)} ms`);
-  ctx.markReady();
+  ctx.ready.mark();
   return runtime;
 }
 

@@ -50,10 +50,10 @@ export function queuesAndFunctionsStep(ctx: StartContext): Step {
         stops.push(createFunctions(ctx, modules));
         // Not a failure if the API cannot load: the error is logged, and a fix on disk reloads it.
         const warming = need(ctx.hosts, "functions").api.warm();
-        ctx.markSandboxesCreated();
+        ctx.sandboxesCreated.mark();
         await warming;
       } catch (error) {
-        ctx.markSandboxesCreated();
+        ctx.sandboxesCreated.mark();
         await stopAll();
         throw error;
       }

@@ -49,7 +49,7 @@ export function bucketStep(ctx: StartContext): Step {
           // s3rver is a process of its own; the front runs on this thread, so it loads after the sandboxes (context.ts).
           // By then the uploads subscriber's invoker is wired to ctx.onObjectCreated too, which the
           // front needs at once: it delivers the notifications a stopped or killed run left pending.
-          await ctx.sandboxesCreated;
+          await ctx.sandboxesCreated.reached;
           const [{ startS3Front }, { matchesNotification }, { notificationJournalPath, openNotificationJournal }] = await Promise.all([
             import("../s3/front"),
             import("../s3/notifications"),

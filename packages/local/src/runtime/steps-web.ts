@@ -126,7 +126,7 @@ export function webStep(ctx: StartContext, port: number): Step {
       if (ctx.options.authorize) throw new Error("the web console needs the runtime's own token issuer (no authorize option)");
       // Beside the storage stage, once the sandboxes exist; the issuer's URL and the console's client
       // are known from the port and the manifest before the issuer listens.
-      await ctx.sandboxesCreated;
+      await ctx.sandboxesCreated.reached;
       const ports = need(ctx.ports, "ports");
       const env = consoleEnv(`http://127.0.0.1:${ports.api}`, issuerUrl(ports.issuer), manifest.web.localClientId);
       const settings = {
@@ -169,7 +169,7 @@ export function webStep(ctx: StartContext, port: number): Step {
         throw error;
       }
       ctx.consoleUrl = `http://127.0.0.1:${port}/`;
-      void ctx.ready.then(() => {
+      void ctx.ready.reached.then(() => {
         if (child.connected) child.send({ type: "warmup" });
       });
       return stop;
