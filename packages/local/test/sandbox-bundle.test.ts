@@ -6,10 +6,14 @@ import { fileURLToPath } from "node:url";
 import { decode } from "@jridgewell/sourcemap-codec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleForSandbox } from "../src/lambda/sandbox-bundle";
+import { repoRoot } from "../src/paths";
 import { scratchDir } from "../src/scratch";
 
-/** A function of its own, inside the project (its packages resolve from the repo's node_modules). */
-const dir = scratchDir(`test-fixtures-${process.pid}`);
+/**
+ * A function of its own, inside the project (its packages resolve from the repo's node_modules) and
+ * outside node_modules (whose files the source map leaves out); .fixtures/ is git-ignored.
+ */
+const dir = join(repoRoot, "packages/local/test/.fixtures", `sandbox-bundle-${process.pid}`);
 const entry = join(dir, `handler-${process.pid}.ts`);
 const name = `test-bundle-${process.pid}`;
 const source = `import { ulid } from "ulid";\nexport const handler = async () => ({ id: ulid(), where: new Error("here").stack });\n`;
