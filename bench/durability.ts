@@ -25,6 +25,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import {
+  type AttributeValue,
   BatchGetItemCommand,
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -200,13 +201,8 @@ async function baselineRound(loadMs: number, round: number): Promise<LossFigure>
       }),
     verify: async (reader, killedAt) => {
       const keys = [...acked.keys()];
-      const found = new Set<string>();
-      for (let i = 0; i < keys.length; i += 100) {
-        const { Responses } = await reader.send(
-          new BatchGetItemCommand({ RequestItems: { [table]: { Keys: keys.slice(i, i + 100).map((pk) => ({ pk: { S: pk } })), ConsistentRead: true } } }),
-        );
-        for (const item of Responses?.[table] ?? []) found.add(item.pk!.S!);
-      }
+      const present = await itemsPresent(reader, table, keys.map((pk) => ({ pk: { S: pk } })));
+      const found = new Set(present.map((item) => item.pk!.S!));
       const lost = keys.filter((key) => !found.has(key));
       const recent = keys.filter((key) => killedAt - acked.get(key)! <= recentMs);
       return {
@@ -225,6 +221,20 @@ async function baselineRound(loadMs: number, round: number): Promise<LossFigure>
  * `loadMs` (longer until `enough()`), its JVM SIGKILLed, then started again on the same files:
  * `verify` reads what survived, told when the kill came.
  */
+/** The items among `keys` the table holds, read consistently 100 keys at a time (BatchGetItem's limit), unprocessed keys asked again. */
+async function itemsPresent(reader: DynamoDBClient, table: string, keys: Record<string, AttributeValue>[]): Promise<Record<string, AttributeValue>[]> {
+  const items: Record<string, AttributeValue>[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending: Record<string, AttributeValue>[] = keys.slice(i, i + 100);
+    while (pending.length > 0) {
+      const { Responses, UnprocessedKeys } = await reader.send(new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }));
+      items.push(...(Responses?.[table] ?? []));
+      pending = UnprocessedKeys?.[table]?.Keys ?? [];
+    }
+  }
+  return items;
+}
+
 async function killedUnderLoad<T>(input: {
   prefix: string;
   loadMs: number;
@@ -387,15 +397,8 @@ async function transactionBaselineRound(loadMs: number, round: number): Promise<
       }),
     verify: async (reader, killedAt) => {
       const likes = [...acked.values()];
-      const found = new Set<string>();
-      for (let i = 0; i < likes.length; i += 100) {
-        const { Responses } = await reader.send(
-          new BatchGetItemCommand({
-            RequestItems: { [table]: { Keys: likes.slice(i, i + 100).map(({ userId, likerId }) => likeKey(userId, likerId)), ConsistentRead: true } },
-          }),
-        );
-        for (const item of Responses?.[table] ?? []) found.add(`${item.pk!.S!.slice("USER#".length)}/${item.sk!.S!.slice("LIKE#".length)}`);
-      }
+      const present = await itemsPresent(reader, table, likes.map(({ userId, likerId }) => likeKey(userId, likerId)));
+      const found = new Set(present.map((item) => `${item.pk!.S!.slice("USER#".length)}/${item.sk!.S!.slice("LIKE#".length)}`));
       const lost = likes.filter(({ userId, likerId }) => !found.has(`${userId}/${likerId}`));
       for (const userId of users) {
         const { Item } = await reader.send(new GetItemCommand({ TableName: table, Key: profileKey(userId), ConsistentRead: true }));

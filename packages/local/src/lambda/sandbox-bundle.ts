@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { mkdir } from "node:fs/promises";
 import { buildMessages, nodeBundleOptions, recordBuild, unchangedBuild, withOwnSourceMaps, writeWhole } from "../node-bundle.mjs";
 import { repoRoot } from "../paths";
 import { scratchDir } from "../scratch";
