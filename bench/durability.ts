@@ -221,6 +221,20 @@ async function baselineRound(loadMs: number, round: number): Promise<LossFigure>
  * `loadMs` (longer until `enough()`), its JVM SIGKILLed, then started again on the same files:
  * `verify` reads what survived, told when the kill came.
  */
+/** Whether a user's profile counts exactly the like items stored under it (each like counted once). */
+async function countMatchesLikes(reader: DynamoDBClient, table: string, userId: string): Promise<boolean> {
+  const { Item } = await reader.send(new GetItemCommand({ TableName: table, Key: { pk: { S: `USER#${userId}` }, sk: { S: "PROFILE" } }, ConsistentRead: true }));
+  const { Count } = await reader.send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :like)",
+      ExpressionAttributeValues: { ":pk": { S: `USER#${userId}` }, ":like": { S: "LIKE#" } },
+      ConsistentRead: true,
+    }),
+  );
+  return Number(Item?.likes?.N ?? 0) === Count;
+}
+
 /** The items among `keys` the table holds, read consistently 100 keys at a time (BatchGetItem's limit), unprocessed keys asked again. */
 async function itemsPresent(reader: DynamoDBClient, table: string, keys: Record<string, AttributeValue>[]): Promise<Record<string, AttributeValue>[]> {
   const items: Record<string, AttributeValue>[] = [];
@@ -400,18 +414,7 @@ async function transactionBaselineRound(loadMs: number, round: number): Promise<
       const present = await itemsPresent(reader, table, likes.map(({ userId, likerId }) => likeKey(userId, likerId)));
       const found = new Set(present.map((item) => `${item.pk!.S!.slice("USER#".length)}/${item.sk!.S!.slice("LIKE#".length)}`));
       const lost = likes.filter(({ userId, likerId }) => !found.has(`${userId}/${likerId}`));
-      for (const userId of users) {
-        const { Item } = await reader.send(new GetItemCommand({ TableName: table, Key: profileKey(userId), ConsistentRead: true }));
-        const { Count } = await reader.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: "pk = :pk AND begins_with(sk, :like)",
-            ExpressionAttributeValues: { ":pk": { S: `USER#${userId}` }, ":like": { S: "LIKE#" } },
-            ConsistentRead: true,
-          }),
-        );
-        if (Number(Item?.likes?.N ?? 0) !== Count) result.countMismatches++;
-      }
+      for (const userId of users) if (!(await countMatchesLikes(reader, table, userId))) result.countMismatches++;
       result.acknowledged = likes.length;
       result.lost = lost.length;
       result.lostAckedMsBeforeKill = lost.map((like) => killedAt - like.at);
@@ -607,18 +610,7 @@ async function verify(
     }
     // Counted once: each liked user's count is exactly its like items.
     let countMismatches = 0;
-    for (const userId of acked.seed.likedUsers) {
-      const { Item } = await dynamodb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: `USER#${userId}` }, sk: { S: "PROFILE" } }, ConsistentRead: true }));
-      const { Count } = await dynamodb.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: "pk = :pk AND begins_with(sk, :like)",
-          ExpressionAttributeValues: { ":pk": { S: `USER#${userId}` }, ":like": { S: "LIKE#" } },
-          ConsistentRead: true,
-        }),
-      );
-      if (Number(Item?.likes?.N ?? 0) !== Count) countMismatches++;
-    }
+    for (const userId of acked.seed.likedUsers) if (!(await countMatchesLikes(dynamodb, table, userId))) countMismatches++;
     const lostAvatars: number[] = [];
     for (const [key, at] of acked.avatars) {
       const found = await s3.send(new HeadObjectCommand({ Bucket: runtime.resources.bucketName, Key: key })).then(
