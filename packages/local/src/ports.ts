@@ -17,6 +17,9 @@ const searchRange = (() => {
   return { low: 15000, high: Math.min(ephemeralLow, 49152) - 1 };
 })();
 
+/** Every port holdFreePort() has given this process: none is given twice. */
+const handedOut = new Set<number>();
+
 /** A free loopback port, still held by a listener of ours until `release` (which resolves once it is free again). */
 export interface PortHold {
   port: number;
@@ -30,8 +33,15 @@ export interface PortHold {
 export async function holdFreePort(): Promise<PortHold> {
   const { low, high } = searchRange;
   for (let attempt = 0; attempt < 50 && high - low > 1000; attempt++) {
-    const hold = await tryHold(low + Math.floor(Math.random() * (high - low + 1)));
-    if (hold) return hold;
+    const port = low + Math.floor(Math.random() * (high - low + 1));
+    // A port this process handed out before may be free again but about to be listened on: e.g.
+    // six freePort() calls for one runtime's ports, none listening yet.
+    if (handedOut.has(port)) continue;
+    const hold = await tryHold(port);
+    if (hold) {
+      handedOut.add(port);
+      return hold;
+    }
   }
   const hold = await tryHold(0);
   if (!hold) throw new Error("could not find a free port on 127.0.0.1");

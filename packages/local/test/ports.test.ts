@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
-import { holdFreePort, listenOnLoopback } from "../src/ports";
+import { freePort, holdFreePort, listenOnLoopback } from "../src/ports";
 
 /** Whether something else can listen on the port now; closes what it opened. */
 async function canListen(port: number): Promise<boolean> {
@@ -25,6 +25,12 @@ describe("a held free port", () => {
     } finally {
       await Promise.all(holds.map((hold) => hold.release()));
     }
+  });
+
+  it("is never given twice to one process, even once released (freePort's callers listen later)", async () => {
+    const ports = [];
+    for (let i = 0; i < 300; i++) ports.push(await freePort());
+    expect(new Set(ports).size).toBe(ports.length);
   });
 
   it("cannot be taken by anything else until released, and is free once it is", async () => {
