@@ -261,7 +261,7 @@ async function idleLatency(bench: BenchClients, runtime: Runtime, userIds: reado
   return { likes: count, medianMs: quantile(latencies, 0.5), maxMs: Math.max(...latencies) };
 }
 
-/** The emulator alone, with the runtime's batch size and two consumers like the runtime's pollers. */
+/** The emulator alone: the most SQS moves per call (10 messages) and two consumers like the runtime's first pollers. */
 async function sqsRoundTrip(sqs: SQSClient, count: number) {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `bench-raw-${Date.now()}` }));
   const queueUrl = QueueUrl!;
@@ -273,7 +273,7 @@ async function sqsRoundTrip(sqs: SQSClient, count: number) {
     await Promise.all(
       [1, 2].map(async () => {
         while (received < count) {
-          const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: manifest.queue.batch.size, WaitTimeSeconds: 0 }));
+          const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
           if (Messages.length === 0) continue;
           received += Messages.length;
           await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
@@ -468,10 +468,11 @@ function report(figures: LikesBenchFigures): LikesBenchResult {
       gap: run.requestsPerLike / REQUESTS_PER_LIKE_GOAL,
     })),
   ];
+  const { size } = manifest.queue.batch;
   const notes = [
-    "One TransactWriteItems per batch (all its users together, each with its like puts and one ADD), plus one more when the first is cancelled (a redelivered or repeated like, a deleted user): a full batch of 10 costs 0.1 requests per like at best, whatever its spread over users.",
+    `One TransactWriteItems per batch (all its users together, each with its like puts and one ADD), plus one more when the first is cancelled (a redelivered or repeated like, a deleted user): a full batch of ${size} costs ${(1 / size).toFixed(2)} requests per like at best, whatever its spread over users. The batch is ${size} (window ${manifest.queue.batch.windowSeconds} s) rather than SQS's 10 per receive because DynamoDB Local's cost is per action: a 10-user batch of 10 is 20 actions (2 per like), of ${size} is ${size + 10} (${((size + 10) / size).toFixed(1)} per like).`,
     "Requests are counted by an HTTP proxy in front of DynamoDB Local, so SDK retries count too; DynamoDB Local serializes transactions, so the TransactionConflict retries a real table may need under concurrent batches on one user do not show here.",
-    "The transactions alone: the subscriber's likes store called directly with batches of the same size, two in flight. DynamoDB Local runs one transaction at a time on the JVM (about 1.5 ms of CPU per action: a 10-user batch is 20 actions, a hot-user batch 11), so this is the ceiling of the likes' rate offline; the rest of the pipeline (poller, sandbox, SDK) shares the same cores.",
+    `The transactions alone: the subscriber's likes store called directly with batches of the same size, two in flight. DynamoDB Local runs one transaction at a time on the JVM (about 1.5 ms of CPU per action: a 10-user batch is ${size + 10} actions, a hot-user batch ${size + 1}), so this is the ceiling of the likes' rate offline; the rest of the pipeline (poller, sandbox, SDK) shares the same cores.`,
     "202 → counted is measured by polling the like items every 20 ms; under `npm run dev` the batching window (up to 1 s) dominates it, as on AWS.",
   ];
   const markdown = [

@@ -48,7 +48,7 @@ export const manifest = {
     /** AWS guidance: at least 6x the subscriber's timeout, so a slow batch is not redelivered mid-run. */
     visibilityTimeoutSeconds: 180,
     dlq: { name: "LikesDlq", maxReceiveCount: 5, retentionSeconds: 14 * 24 * 60 * 60 },
-    batch: { size: 10, windowSeconds: 1, partialResponses: true },
+    batch: { size: 50, windowSeconds: 1, partialResponses: true },
   },
 
   notifications: {

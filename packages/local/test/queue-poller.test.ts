@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createMemoryLogger, localCredentials } from "../src/index";
 import type { FunctionHost } from "../src/lambda/function-host";
 import { startQueuePoller } from "../src/queue/poller";
-import type { QueuePoller } from "../src/queue/poller";
+import type { QueuePoller, QueuePollerOptions } from "../src/queue/poller";
 import { startSqs } from "../src/servers/sqs";
 import type { SqsServer } from "../src/servers/sqs";
 
@@ -24,7 +24,11 @@ async function queueWith(count: number) {
   server = await startSqs({ port: 0 });
   client = new SQSClient({ region: "us-east-1", credentials: localCredentials, endpoint: server.endpoint });
   const queueUrl = (await client.send(new CreateQueueCommand({ QueueName: "likes", Attributes: { VisibilityTimeout: "30" } }))).QueueUrl!;
-  await client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: Array.from({ length: count }, (_, i) => ({ Id: String(i), MessageBody: `like ${i}` })) }));
+  // SendMessageBatch takes 10 entries at most.
+  for (let start = 0; start < count; start += 10) {
+    const entries = Array.from({ length: Math.min(10, count - start) }, (_, i) => ({ Id: String(i), MessageBody: `like ${start + i}` }));
+    await client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+  }
   const inFlight = async () =>
     Number((await client!.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessagesNotVisible"] }))).Attributes!.ApproximateNumberOfMessagesNotVisible);
   return { queueUrl, inFlight };
@@ -45,7 +49,7 @@ function countingHost() {
   return { host, records, firstCall };
 }
 
-function poll(queueUrl: string, host: FunctionHost, deleteDelayMs: number) {
+function poll(queueUrl: string, host: FunctionHost, deleteDelayMs: number, settings: Partial<QueuePollerOptions> = {}) {
   return startQueuePoller({
     transport: server!.queueTransport(queueUrl),
     queue: { url: queueUrl, arn: "arn:aws:sqs:us-east-1:000000000000:likes" },
@@ -57,6 +61,7 @@ function poll(queueUrl: string, host: FunctionHost, deleteDelayMs: number) {
     log: createMemoryLogger(),
     pollers: 1,
     deleteDelayMs,
+    ...settings,
   });
 }
 
@@ -88,5 +93,31 @@ describe("the event source mapping's deletes", () => {
     expect(await inFlight()).toBe(2);
     await poller.stop();
     expect(await inFlight()).toBe(0);
+  });
+});
+
+describe("a batch larger than one receive", () => {
+  it("is gathered 10 messages per ReceiveMessage, up to the batch size, and none is left out", async () => {
+    const { queueUrl, inFlight } = await queueWith(60);
+    const asked: number[] = [];
+    const transport = server!.queueTransport(queueUrl);
+    const batches: number[] = [];
+    const { host, records } = countingHost();
+    const counting = {
+      invoke: (event: { Records: { body: string }[] }) => {
+        batches.push(event.Records.length);
+        return host.invoke(event as never, {} as never);
+      },
+    } as unknown as FunctionHost;
+    poller = poll(queueUrl, counting, 0, {
+      batchSize: 25,
+      windowSeconds: 1,
+      transport: { ...transport, receive: (input) => (asked.push(input.maxMessages), transport.receive(input)) },
+    });
+    await until(async () => records.length === 60 && (await inFlight()) === 0);
+    expect(new Set(records).size).toBe(60);
+    expect(Math.max(...asked)).toBe(10);
+    expect(batches.slice(0, 2)).toEqual([25, 25]);
+    expect(batches.reduce((sum, size) => sum + size, 0)).toBe(60);
   });
 });

@@ -20,7 +20,7 @@ export interface DynamoLikeStoreOptions {
  * concurrent one) is never counted again.
  *
  * A whole batch, all its users together, goes in one transaction (more only past 100 actions), which
- * makes a full batch of 10 likes cost one request when nothing is stored yet and two when a
+ * makes a full batch of 50 likes cost one request when nothing is stored yet and two when a
  * redelivery, a repeat or a deleted user cancels the first. The price: one user's cancellation
  * cancels the others' writes too, so they are written again in the next round; the reasons say
  * exactly which likes to drop, so each round settles at least one like or backs off.

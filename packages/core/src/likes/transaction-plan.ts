@@ -25,8 +25,8 @@ export interface UserGroup {
 export const actionCount = (groups: readonly UserGroup[]) => groups.reduce((sum, group) => sum + group.likes.length + 1, 0);
 
 /**
- * Packs a batch into as few transactions as the 100-action limit allows (first fit): a full SQS
- * batch of 10 likes is always one transaction, whatever the number of users. Only a user with more
+ * Packs a batch into as few transactions as the 100-action limit allows (first fit): a full batch
+ * of 50 likes (the event source's size) is always one transaction, whatever the number of users. Only a user with more
  * than 99 likes is split, into groups that go to different transactions, because one transaction
  * may not update the same profile twice.
  */

@@ -44,6 +44,9 @@ export interface QueuePoller {
   stop(): Promise<void>;
 }
 
+/** SQS's ReceiveMessage returns at most 10 messages; a larger batch takes several receives. */
+const maxPerReceive = 10;
+
 /** AWS: "Lambda starts with five concurrent batches" for an SQS event source mapping. */
 export const initialPollers = 5;
 
@@ -94,7 +97,7 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
     while (!stopped) {
       let messages: Message[];
       try {
-        messages = uniqueMessages(await transport.receive({ maxMessages: options.batchSize, waitSeconds, signal: abort.signal }));
+        messages = await gatherBatch();
       } catch (error) {
         if (stopped) return;
         options.log.warn(`queue poller: ${error instanceof Error ? error.message : String(error)}`);
@@ -108,6 +111,25 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
       }
       if (!scaling.afterReceive(messages.length >= options.batchSize)) return;
     }
+  }
+
+  /**
+   * Up to a batch, 10 messages per ReceiveMessage as SQS allows: the first receive waits out the
+   * batching window; more are asked for while each receive comes back full, within the window. A short
+   * receive means the queue has nothing more right now, so the batch goes at once rather than waiting
+   * out the rest of the window for messages that are not there: never later than AWS would send it.
+   */
+  async function gatherBatch(): Promise<Message[]> {
+    const deadline = performance.now() + waitSeconds * 1000;
+    const ask = (count: number, wait: number) => transport.receive({ maxMessages: Math.min(maxPerReceive, count), waitSeconds: wait, signal: abort.signal });
+    let received = await ask(options.batchSize, waitSeconds);
+    const batch = [...received];
+    while (!stopped && batch.length < options.batchSize && received.length === maxPerReceive && performance.now() < deadline) {
+      // A failed follow-up receive ends the gathering; what is in hand is processed, not dropped.
+      received = await ask(options.batchSize - batch.length, 0).catch(() => []);
+      batch.push(...received);
+    }
+    return uniqueMessages(batch);
   }
 
   async function processBatch(messages: Message[]): Promise<void> {
