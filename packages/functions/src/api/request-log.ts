@@ -15,8 +15,12 @@ export const requestLog: MiddlewareHandler<ApiEnv> = async (c, next) => {
   const requestId = c.env?.event?.requestContext?.requestId ?? crypto.randomUUID();
   c.set("requestId", requestId);
   c.set("logger", logger);
-  await next();
+  // Before the response exists, so the context builds it with the header; set on a finished
+  // response, Hono would copy that response (a second undici Response per request).
   c.header("x-request-id", requestId);
+  await next();
+  // A Response a handler returned as is was built without the context's headers.
+  if (c.res.headers.get("x-request-id") !== requestId) c.header("x-request-id", requestId);
   const status = c.res.status;
   logger[status >= 500 ? "error" : "info"]("request", {
     requestId,
