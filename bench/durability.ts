@@ -40,6 +40,7 @@ import {
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import sharp from "sharp";
+import { manifest } from "../infra/manifest";
 import { createMemoryLogger, localCredentials, portSettings, start, type Runtime, type RuntimePorts } from "../packages/local/src/index";
 import { freePort } from "../packages/local/src/ports";
 import { startDynamoDb } from "../packages/local/src/servers/dynamodb";
@@ -307,7 +308,7 @@ function emptyTransactionBaseline(kind: string): TransactionBaseline {
 
 /**
  * What the subscriber writes per batch (packages/core/src/likes/dynamo-store.ts), without the runtime:
- * a batch of 10 likes over 5 users is one TransactWriteItems, per user its like puts
+ * a batch of the event source's size (50 likes) over 5 users is one TransactWriteItems, per user its like puts
  * (`attribute_not_exists(pk)`) then `ADD likes :n` on the profile (`attribute_exists(pk)`). About one
  * batch in five repeats a like already stored, as a redelivery does: DynamoDB cancels the transaction
  * and it is written again without that like. A conflict with a concurrent transaction on the same
@@ -368,7 +369,7 @@ async function transactionBaselineRound(loadMs: number, round: number): Promise<
     writers: (client, killed) =>
       Array.from({ length: 8 }, async () => {
         while (!killed()) {
-          let batch = Array.from({ length: 10 }, () => ({ userId: users[Math.floor(Math.random() * users.length)]!, likerId: `r${round}-liker-${next++}` }));
+          let batch = Array.from({ length: manifest.queue.batch.size }, () => ({ userId: users[Math.floor(Math.random() * users.length)]!, likerId: `r${round}-liker-${next++}` }));
           const stored = [...acked.values()];
           if (stored.length > 0 && Math.random() < 0.2) {
             const repeat = stored[Math.floor(Math.random() * stored.length)]!;
@@ -743,7 +744,7 @@ function report({
   const notes = [
     `Each round sends ${loadMs} ms of load from 8 concurrent clients (create a user → like another user as a new liker → upload the new user's avatar), then SIGKILLs the runtime's process group (Node, DynamoDB Local's JVM, s3rver) and starts a new runtime on the same data folder; a write counts as acknowledged if its answer arrived before the kill.`,
     `The PutItem baseline does the same to DynamoDB Local alone: 16 concurrent PutItems through the AWS SDK, SIGKILL of its JVM, a restart on the same -dbPath, and a consistent read of every acknowledged key. ${recentText(baseline, "PutItems")}.`,
-    `The transaction baseline writes what the likes subscriber writes, without the runtime: 8 concurrent writers, each transaction a batch of 10 likes over 5 users (per user its conditional like puts, then \`ADD likes :n\` on the profile); about one batch in five repeats a stored like (a redelivery), which cancels it, and it is written again without that like. This run: ${transactions.transactions} transactions acknowledged, ${transactions.cancelledByRepeat} cancelled by a repeated like, ${transactions.cancelledByConflict} by a conflict (tried again); ${recentText(transactions, "transactions")} (whole)${transactions.errors.length > 0 ? `, ${transactions.errors.length} other errors before the kill (${[...new Set(transactions.errors)].slice(0, 3).join(" | ")})` : ""}. After the restart every acknowledged like item is looked for and each user's count compared with its like items.`,
+    `The transaction baseline writes what the likes subscriber writes, without the runtime: 8 concurrent writers, each transaction a batch of ${manifest.queue.batch.size} likes (the event source's batch size) over 5 users (per user its conditional like puts, then \`ADD likes :n\` on the profile); about one batch in five repeats a stored like (a redelivery), which cancels it, and it is written again without that like. This run: ${transactions.transactions} transactions acknowledged, ${transactions.cancelledByRepeat} cancelled by a repeated like, ${transactions.cancelledByConflict} by a conflict (tried again); ${recentText(transactions, "transactions")} (whole)${transactions.errors.length > 0 ? `, ${transactions.errors.length} other errors before the kill (${[...new Set(transactions.errors)].slice(0, 3).join(" | ")})` : ""}. After the restart every acknowledged like item is looked for and each user's count compared with its like items.`,
     "Likes are in the queue's journal (<data>/sqs/messages.jsonl) before the 202; the restart replays it and the subscriber counts what was not yet counted. A copy of the journal taken right after the kill says what became of each lost like's message (deleted by the subscriber, which it does only after the like is counted or settled; still queued; in the DLQ; or absent).",
     `The acknowledged likes' messages at the kills, per the journal copies: ${atKill.deleted} deleted (counted), ${atKill.queued} still queued, ${atKill.dlq} in the DLQ, ${atKill.absent} absent. Dead-letter queue after the restarts: ${dlqMessages} messages.`,
     ...lostLikes.map(
