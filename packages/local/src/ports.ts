@@ -20,6 +20,31 @@ const searchRange = (() => {
 /** Every port holdFreePort() has given this process: none is given twice. */
 const handedOut = new Set<number>();
 
+/**
+ * How long a port handed out stays reserved against other processes: freePort()'s callers (test
+ * files, run in parallel processes) listen on it seconds later, after a JVM has started.
+ */
+const reservationMs = 60_000;
+
+/**
+ * Reserves a port against every other process that uses this module, for `reservationMs`: a listener
+ * on a Linux abstract socket named after the port. Two processes cannot both listen on one name,
+ * and the kernel drops the name when its process dies, so nothing is left behind. Elsewhere there
+ * is no abstract namespace, and only this process's own record (`handedOut`) applies.
+ */
+function reserveAcrossProcesses(port: number): Promise<boolean> {
+  if (process.platform !== "linux") return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", () => resolve(false));
+    server.listen(`\0users-local-port-${port}`, () => {
+      setTimeout(() => server.close(), reservationMs).unref();
+      resolve(true);
+    });
+  });
+}
+
 /** A free loopback port, still held by a listener of ours until `release` (which resolves once it is free again). */
 export interface PortHold {
   port: number;
@@ -37,11 +62,11 @@ export async function holdFreePort(): Promise<PortHold> {
     // A port this process handed out before may be free again but about to be listened on: e.g.
     // six freePort() calls for one runtime's ports, none listening yet.
     if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    // Another test process may have handed this port out and not listen on it yet.
+    if (!(await reserveAcrossProcesses(port))) continue;
     const hold = await tryHold(port);
-    if (hold) {
-      handedOut.add(port);
-      return hold;
-    }
+    if (hold) return hold;
   }
   const hold = await tryHold(0);
   if (!hold) throw new Error("could not find a free port on 127.0.0.1");

@@ -1,5 +1,7 @@
+import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { freePort, holdFreePort, listenOnLoopback } from "../src/ports";
 
@@ -39,5 +41,25 @@ describe("a held free port", () => {
     await hold.release();
     await hold.release(); // a second release is harmless
     expect(await canListen(hold.port)).toBe(true);
+  });
+});
+
+describe("free ports across processes", () => {
+  // Test files run in parallel processes, and each listens on its ports seconds after asking.
+  it("are never the same port in two processes asking at the same time", async () => {
+    const children = [1, 2].map(() =>
+      fork(fileURLToPath(new URL("./support/ports-process.ts", import.meta.url)), ["250"], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] }),
+    );
+    try {
+      const [first, second] = await Promise.all(children.map((child) => new Promise<number[]>((resolve, reject) => {
+        child.once("message", (ports) => resolve(ports as number[]));
+        child.once("exit", (code) => reject(new Error(`a ports process exited (${code})`)));
+      })));
+      expect(first).toHaveLength(250);
+      expect(second).toHaveLength(250);
+      expect(first!.filter((port) => second!.includes(port))).toEqual([]);
+    } finally {
+      for (const child of children) child.kill();
+    }
   });
 });
