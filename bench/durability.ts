@@ -308,10 +308,10 @@ function emptyTransactionBaseline(kind: string): TransactionBaseline {
 
 /**
  * What the subscriber writes per batch (packages/core/src/likes/dynamo-store.ts), without the runtime:
- * a batch of the event source's size (50 likes) over 5 users is one TransactWriteItems, per user its like puts
- * (`attribute_not_exists(pk)`) then `ADD likes :n` on the profile (`attribute_exists(pk)`). About one
- * batch in five repeats a like already stored, as a redelivery does: DynamoDB cancels the transaction
- * and it is written again without that like. A conflict with a concurrent transaction on the same
+ * a batch of the event source's size (50 likes) over 5 users is one TransactWriteItems, per user its
+ * like puts (`attribute_not_exists(pk)`) then `ADD likes :n` on the profile (`attribute_exists(pk)`).
+ * About one batch in five repeats a like already stored, as a redelivery does: DynamoDB cancels the
+ * transaction and it is written again without that like. A conflict with a concurrent transaction on the same
  * profile is tried again after a short backoff, as the store does.
  */
 async function transactionBaselineRound(loadMs: number, round: number): Promise<TransactionBaseline> {

@@ -26,9 +26,9 @@ export const actionCount = (groups: readonly UserGroup[]) => groups.reduce((sum,
 
 /**
  * Packs a batch into as few transactions as the 100-action limit allows (first fit): a full batch
- * of 50 likes (the event source's size) is always one transaction, whatever the number of users. Only a user with more
- * than 99 likes is split, into groups that go to different transactions, because one transaction
- * may not update the same profile twice.
+ * of 50 likes (the event source's size) is always one transaction, whatever the number of users.
+ * Only a user with more than 99 likes is split, into groups that go to different transactions,
+ * because one transaction may not update the same profile twice.
  */
 export function planTransactions(likes: readonly NewLike[]): UserGroup[][] {
   const byUser = new Map<string, PendingLike[]>();
