@@ -4,7 +4,7 @@ import { manifest } from "../../../../infra/manifest";
 import { issuerUrl } from "../auth/defaults";
 import { repoRoot } from "../paths";
 import { assertPortFree, freePort } from "../ports";
-import { superviseChild } from "../servers/node-child";
+import { loopbackChildEnv, superviseChild } from "../servers/node-child";
 import { need } from "./context";
 import type { StartContext } from "./context";
 import type { StartOptions } from "./options";
@@ -143,7 +143,7 @@ export function webStep(ctx: StartContext, port: number): Step {
       };
       // NODE_ENV is part of the hash of Vite's optimized dependencies: the caller's (vitest sets
       // "test") would make every start after a test run re-optimize them ("vite config has changed").
-      const { NODE_ENV: _callers, ...inherited } = process.env;
+      const { NODE_ENV: _callers, ...inherited } = loopbackChildEnv(process.env);
       const child = spawn(process.execPath, ["--input-type=module", "--eval", childProgram], {
         cwd: repoRoot,
         env: { ...inherited, USERS_WEB_SETTINGS: JSON.stringify(settings) },

@@ -7,8 +7,8 @@ import { manifestAttributes, manifestLine, rewriteJarManifest } from "./jar-mani
 /**
  * Class-data sharing for DynamoDB Local's JVM (issue 16, startup). Most of the JVM's start is loading
  * and verifying some 5,000 classes; a CDS archive maps them in ready-made. The archive is made once
- * per DynamoDB Local release and Java installation, in node_modules/.cache (so `npm ci` drops it with
- * the jar it belongs to, and tests, the bench and `npm run dev` all share it):
+ * per DynamoDB Local release, Java installation and set of JVM options, in node_modules/.cache (so
+ * `npm ci` drops it with the jar it belongs to, and tests, the bench and `npm run dev` all share it):
  *
  * 1. A start without an archive records the classes it loads (`-XX:DumpLoadedClassList`, written as
  *    they load: nothing is added to start or stop).
@@ -30,13 +30,15 @@ export interface ClassDataSharing {
   exited(): void;
 }
 
-export function classDataSharing(releaseDir: string, jarName: string): ClassDataSharing {
+/** `jvmFlags`: the JVM's other options; they decide which classes load, so they key the archive too. */
+export function classDataSharing(releaseDir: string, jarName: string, jvmFlags: readonly string[]): ClassDataSharing {
   const original = { jar: join(releaseDir, jarName), jvmArgs: [], exited: () => undefined };
   if (process.env.USERS_LOCAL_NO_CDS) return original;
   try {
     const java = javaIdentity();
     if (!java) return original;
-    const dir = join(cacheRoot(releaseDir), `${releaseDir.split(/[\\/]/).at(-1)}-${java}`);
+    const key = createHash("sha256").update(JSON.stringify([java, jvmFlags])).digest("hex").slice(0, 12);
+    const dir = join(cacheRoot(releaseDir), `${releaseDir.split(/[\\/]/).at(-1)}-${key}`);
     mkdirSync(dir, { recursive: true });
     const jar = join(dir, jarName);
     if (!existsSync(jar)) writeJarWithoutDirectories(join(releaseDir, jarName), jar, releaseDir);

@@ -39,17 +39,23 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<DynamoDbS
   if (options.dbPath) await mkdir(options.dbPath, { recursive: true });
 
   const libDir = dynamoDbLocalDir();
+  const jvmFlags = [
+    `-Djava.library.path=${join(libDir, "DynamoDBLocal_lib")}`,
+    ...nativeSqliteFlags(libDir),
+    // No /tmp/hsperfdata_<user>/<pid> file, which a killed JVM would leave behind.
+    "-XX:-UsePerfData",
+    // C1 only: the JVM starts about a third faster, which matters more here than peak speed.
+    "-XX:TieredStopAtLevel=1",
+    // Log4j's own API logger (errors to stderr) instead of log4j-core: its plugin scan, XML config
+    // and JMX beans are ~900 classes and ~0.15 CPU-s of every start, for log lines nobody reads here.
+    "-Dlog4j2.loggerContextFactory=org.apache.logging.log4j.simple.SimpleLoggerContextFactory",
+  ];
   // Startup (issue 16): a class-data-sharing archive, made once in the background (./dynamodb-cds.ts).
-  const cds = classDataSharing(libDir, jarMarker);
+  const cds = classDataSharing(libDir, jarMarker, jvmFlags);
   const child = spawn(
     "java",
     [
-      `-Djava.library.path=${join(libDir, "DynamoDBLocal_lib")}`,
-      ...nativeSqliteFlags(libDir),
-      // No /tmp/hsperfdata_<user>/<pid> file, which a killed JVM would leave behind.
-      "-XX:-UsePerfData",
-      // C1 only: the JVM starts about a third faster, which matters more here than peak speed.
-      "-XX:TieredStopAtLevel=1",
+      ...jvmFlags,
       ...cds.jvmArgs,
       "-jar",
       cds.jar,

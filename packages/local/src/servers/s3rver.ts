@@ -3,7 +3,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { scratchPath } from "../scratch";
-import { superviseChild } from "./node-child";
+import { loopbackChildEnv, superviseChild } from "./node-child";
 
 export interface S3rverServer {
   /** Where s3rver itself listens; clients go through the S3 front instead. */
@@ -57,7 +57,7 @@ export async function startS3rver(options: S3rverOptions): Promise<S3rverServer>
   await mkdir(directory, { recursive: true });
 
   const child = spawn(process.execPath, ["--openssl-legacy-provider", "--input-type=module", "--eval", childProgram], {
-    env: { ...process.env, S3RVER_DIRECTORY: directory, S3RVER_PORT: "0" },
+    env: { ...loopbackChildEnv(process.env), S3RVER_DIRECTORY: directory, S3RVER_PORT: "0" },
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
   let output = "";
