@@ -170,9 +170,15 @@ export async function start(options: StartOptions = {}): Promise<Runtime> {
       bucketStep(ctx),
       queuesAndFunctionsStep(ctx),
       ...(options.authorize ? [] : [async () => (await ctx.sandboxesCreated.reached, await edge()).issuerStep(ctx)]),
+    ],
+    // The console starts beside the front, not before it: the API is the console's server and answers
+    // (GET /health 200) without waiting for a UI dev server, whose ~0.5 CPU-s would otherwise compete
+    // with DynamoDB Local's JVM on the start's longest path. `start` returns once both listen.
+    [
+      async () => (await edge()).pollerStep(ctx),
+      async () => (await edge()).httpFrontStep(ctx),
       ...(webConsole.port !== undefined ? [webStep(ctx, webConsole.port)] : []),
     ],
-    [async () => (await edge()).pollerStep(ctx), async () => (await edge()).httpFrontStep(ctx)],
   ];
 
   const stopAll = await runSteps(plan, log);

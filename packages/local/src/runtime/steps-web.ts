@@ -124,9 +124,6 @@ export function webStep(ctx: StartContext, port: number): Step {
     name: `web console (Vite dev server on ${port})`,
     run: async () => {
       if (ctx.options.authorize) throw new Error("the web console needs the runtime's own token issuer (no authorize option)");
-      // Beside the storage stage, once the sandboxes exist; the issuer's URL and the console's client
-      // are known from the port and the manifest before the issuer listens.
-      await ctx.sandboxesCreated.reached;
       const ports = need(ctx.ports, "ports");
       const env = consoleEnv(`http://127.0.0.1:${ports.api}`, issuerUrl(ports.issuer), manifest.web.localClientId);
       const settings = {
