@@ -131,6 +131,7 @@ export async function runStartup(): Promise<Section> {
     rows,
     notes: [
       `\`npm run dev -- --in-memory\` with ${runtimePortVariables.join(", ")} set to free ports; ${RUNS} cold starts in a row, each a fresh process tree (npm → node running the runtime's esbuild build, DynamoDB Local's JVM, emulators), then ${LOADED_RUNS} more while a child process keeps one core busy. DynamoDB Local's JVM maps a class-data-sharing archive built once in node_modules/.cache (packages/local/src/servers/dynamodb-cds.ts); earlier sections of the bench have made it by now.`,
+      "Ready is the SPEC's: GET /health answers 200 once every resource (table, bucket, queues, functions, issuer) is up. The web console's Vite server starts beside the HTTP front (since session 7; before, the front waited for it), so the banner rows, which wait for the console too, are the time until a browser can open it.",
       `The runtime's last line after Ctrl-C, per run: ${runs.map((run) => `"${run.lastLine || "(nothing)"}"`).join(", ")}.`,
       ...(leftovers.length > 0 ? [`Left behind (and killed by the bench): ${leftovers.join("; ")}`] : []),
     ],
