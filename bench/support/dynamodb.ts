@@ -1,6 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { freePort } from "../../packages/local/src/ports";
-import { createUsersTable, startDynamoDb } from "../../packages/local/src/servers/dynamodb";
+import { createUsersTable } from "../../packages/local/src/resources/table";
+import { startDynamoDb } from "../../packages/local/src/servers/dynamodb";
 import { benchTableName } from "./lambda-env";
 
 export interface BenchDynamoDb {

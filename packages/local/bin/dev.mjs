@@ -16,7 +16,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { buildMessages, installedPackagesExternal, nodeBundleOptions, recordBuild, unchangedBuild, writeWhole } from "../src/node-bundle.mjs";
+import { buildMessages, installedPackagesExternal, nodeBundleOptions, recordBuild, requireBanner, unchangedBuild, writeWhole } from "../src/node-bundle.mjs";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const outdir = join(packageDir, "dist");
@@ -30,6 +30,7 @@ async function buildRuntime() {
   const result = await build({
     ...nodeBundleOptions,
     plugins: [installedPackagesExternal],
+    banner: { js: requireBanner },
     entryPoints: [join(packageDir, "src/dev.ts")],
     outdir,
     entryNames: "[name]-[hash]",

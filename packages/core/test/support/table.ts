@@ -1,7 +1,8 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { inject } from "vitest";
-import { createUsersTable, localCredentials } from "../../../local/src/servers/dynamodb";
+import { createUsersTable } from "../../../local/src/resources/table";
+import { localCredentials } from "../../../local/src/servers/dynamodb";
 
 /**
  * A fresh users table on the run's DynamoDB Local, created from the infra manifest, so each test

@@ -3,7 +3,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { buildMessages, nodeBundleOptions, recordBuild, unchangedBuild, withOwnSourceMaps, writeWhole } from "../node-bundle.mjs";
+import { buildMessages, nodeBundleOptions, recordBuild, requireBanner, unchangedBuild, withOwnSourceMaps, writeWhole } from "../node-bundle.mjs";
 import { repoRoot } from "../paths";
 import { scratchDir } from "../scratch";
 
@@ -37,8 +37,8 @@ export async function bundleForSandbox(entry: string, name: string, external: re
         outfile,
         sourcemap: "external",
         external: [...external],
-        // The packages' CommonJS `require` of Node's built-ins, in an ES module (as SST's ESM bundles do).
-        banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
+        // The packages' CommonJS `require` of Node's built-ins.
+        banner: { js: requireBanner },
         write: false,
         metafile: true,
       });

@@ -11,7 +11,7 @@ export function tableStep(ctx: StartContext): Step {
   return {
     name: ctx.external.dynamodb ? `table ${ctx.names.table} at ${ctx.external.dynamodb}` : `DynamoDB Local, table ${ctx.names.table}`,
     run: async () => {
-      const { createUsersTable, startDynamoDb } = await import("../servers/dynamodb");
+      const { startDynamoDb } = await import("../servers/dynamodb");
       let stop: Cleanup | undefined;
       if (!ctx.external.dynamodb) {
         const server = await startDynamoDb({
@@ -22,7 +22,9 @@ export function tableStep(ctx: StartContext): Step {
         stop = server.stop;
       }
       try {
-        await createUsersTable((await clientsOf(ctx)).dynamodb, ctx.names.table);
+        // The SDK's clients load meanwhile (context.ts); the table's module needs them.
+        const [{ createUsersTable }, clients] = await Promise.all([import("../resources/table"), clientsOf(ctx)]);
+        await createUsersTable(clients.dynamodb, ctx.names.table);
       } catch (error) {
         await stop?.();
         throw error;
