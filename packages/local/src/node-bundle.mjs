@@ -40,7 +40,7 @@ export const installedPackagesExternal = {
         : { path: args.path, external: true };
     });
     // A module that is only `module.exports = require(the package)`: esbuild then calls it through
-    // the createRequire banner wherever the source imports the package, statically or dynamically.
+    // the createRequire banner wherever the source imports the package.
     build.onLoad({ filter: /.*/, namespace: asRequire }, (args) => ({
       contents: `module.exports = require(${JSON.stringify(args.path)});`,
       loader: "js",

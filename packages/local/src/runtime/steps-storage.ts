@@ -22,7 +22,7 @@ export function tableStep(ctx: StartContext): Step {
         stop = server.stop;
       }
       try {
-        // The SDK's clients load meanwhile (context.ts); the table's module needs them.
+        // clientsOf waits for the SDK clients the ports step began loading (start.ts).
         const [{ createUsersTable }, clients] = await Promise.all([import("../resources/table"), clientsOf(ctx)]);
         await createUsersTable(clients.dynamodb, ctx.names.table);
       } catch (error) {
