@@ -13,7 +13,7 @@ import { manifestAttributes, manifestLine, rewriteJarManifest } from "./jar-mani
  * 1. A start without an archive records the classes it loads (`-XX:DumpLoadedClassList`, written as
  *    they load: nothing is added to start or stop).
  * 2. After that JVM exits, a detached `java -Xshare:dump` turns the list into the archive in the
- *    background (several CPU-seconds, once) and exits by itself.
+ *    background (several CPU-seconds, once), removes the archives it replaces, and exits by itself.
  * 3. Later starts map the archive (`-XX:SharedArchiveFile`). If Java cannot use it, it starts as
  *    before without it (`-Xshare:auto`, the default).
  *
@@ -103,10 +103,22 @@ function buildArchiveInBackground(paths: { dir: string; jar: string; list: strin
     const script = `
       const { spawnSync } = require("node:child_process");
       const fs = require("node:fs");
+      const path = require("node:path");
       const [jar, list, temporary, archive, lock, dir] = process.argv.slice(1);
       try {
         const dump = spawnSync("java", ["-Xshare:dump", "-XX:SharedClassListFile=" + list, "-XX:SharedArchiveFile=" + temporary, "-cp", jar], { stdio: "ignore", timeout: 300000 });
-        if (dump.status === 0 && fs.existsSync(temporary)) fs.renameSync(temporary, archive);
+        if (dump.status === 0 && fs.existsSync(temporary)) {
+          fs.renameSync(temporary, archive);
+          // The archives of other releases, Java installations or JVM options (~50 MB each) are
+          // replaced by this one: removed. A JVM still mapping one keeps its mapping.
+          const parent = path.dirname(dir);
+          for (const name of fs.readdirSync(parent)) {
+            const other = path.join(parent, name);
+            if (other !== dir) fs.rmSync(other, { recursive: true, force: true });
+          }
+        }
+      } catch {
+        // A file another process holds (Windows) stays; the next build tries again.
       } finally {
         fs.rmSync(temporary, { force: true });
         for (const name of fs.readdirSync(dir)) if (name.endsWith(".lst")) fs.rmSync(dir + "/" + name, { force: true });
