@@ -44,7 +44,6 @@ export const installedPackagesExternal = {
     build.onLoad({ filter: /.*/, namespace: asRequire }, (args) => ({
       contents: `module.exports = require(${JSON.stringify(args.path)});`,
       loader: "js",
-      resolveDir: process.cwd(),
       pluginData: asRequire,
     }));
   },

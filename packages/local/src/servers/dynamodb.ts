@@ -2,9 +2,8 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import { connect } from "node:net";
-import { localCredentials as credentials } from "../names";
+import { dirname, join } from "node:path";
 import { classDataSharing } from "./dynamodb-cds";
 import { clearStaleChildren, removePidFileSync, writePidFile } from "./pid-file";
 
@@ -23,7 +22,7 @@ export interface DynamoDbOptions {
 }
 
 /** Access keys must be alphanumeric for DynamoDB Local; sharedDb makes them irrelevant otherwise. */
-export const localCredentials = credentials;
+export { localCredentials } from "../names";
 
 const pidName = "dynamodb";
 const jarMarker = "DynamoDBLocal.jar";
